@@ -3,6 +3,7 @@
 #   make               libnetsuite (static and shared) and the tools
 #   make check         build and run every test
 #   make check SAN=1   the same, built with -fsanitize=address,undefined
+#   make valgrind      every test program under valgrind (leaks and errors fail)
 #   make bench         benchmarks (by hand; not part of check)
 #   make install       PREFIX=/usr/local DESTDIR=
 #   make deps          install (as root) or name the missing Debian packages
@@ -65,7 +66,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all lib tools check bench install uninstall clean deps
+.PHONY: all lib tools check valgrind bench install uninstall clean deps
 all: lib tools
 lib: $(LIB_A) $(LIB_SO)
 tools: $(CLI_BIN)
@@ -80,6 +81,7 @@ $(DEPS_STAMP):
 	    echo "deps: installing $(DEB_PKGS)"; \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(DEB_PKGS) >/dev/null || exit 1; \
+	    $(PKG_CONFIG) --exists $(PKGS) $(TEST_PKGS) || { echo "deps: still missing after apt-get: $(PKGS) $(TEST_PKGS)"; exit 1; }; \
 	  else \
 	    echo "deps: missing build dependencies. Run:"; \
 	    echo "  sudo apt-get install -y $(DEB_PKGS)"; \
@@ -118,6 +120,14 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB_A)
 check: $(TEST_BIN) tools
 	@BUILD=$(BUILD) sh tests/run-tests $(TEST_BIN)
 
+# Tests run in-process (CK_FORK=no) so valgrind sees every test body.
+valgrind: $(TEST_BIN)
+	@for t in $(TEST_BIN); do \
+	  echo "valgrind $$t"; \
+	  CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=9 $$t || exit 1; \
+	done
+
 bench: $(BENCH_BIN)
 	@BUILD=$(BUILD) sh tests/bench/run-bench
 
@@ -134,7 +144,7 @@ install: lib tools $(BUILD)/netsuite.pc
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf libnetsuite.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libnetsuite.so.$(SOMAJOR)
 	ln -sf libnetsuite.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libnetsuite.so
-	install -m 644 $(wildcard libnet/*.h) $(DESTDIR)$(INCDIR)/libnet/
+	install -m 644 $(filter-out %_impl.h,$(wildcard libnet/*.h)) $(DESTDIR)$(INCDIR)/libnet/
 	$(if $(wildcard protocols/*.h),install -d $(DESTDIR)$(INCDIR)/protocols && install -m 644 $(wildcard protocols/*.h) $(DESTDIR)$(INCDIR)/protocols/)
 	install -m 644 $(BUILD)/netsuite.pc $(DESTDIR)$(PKGCONFIG_DIR)/
 	$(if $(CLI_BIN),install -m 755 $(CLI_BIN) $(DESTDIR)$(BINDIR)/)
