@@ -25,7 +25,9 @@ CC      ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS    := openssl libcares
 TEST_PKGS := check
-DEB_PKGS := libssl-dev libc-ares-dev check pkg-config
+DEB_PKGS := libssl-dev libc-ares-dev check pkg-config curl openssl
+# Commands the fixture tests run as stock clients against the replay server.
+DEB_CMDS := curl openssl
 
 ifeq ($(SAN),1)
 BUILD   ?= build/san
@@ -47,8 +49,8 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pc_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
-LIB_SRC  := $(sort $(wildcard libnet/*.c) $(wildcard protocols/*.c))
-LIB_HDR  := $(sort $(wildcard libnet/*.h) $(wildcard protocols/*.h))
+LIB_SRC  := $(sort $(wildcard libnet/*.c) $(wildcard protocols/*.c) $(wildcard protocols/*/*.c))
+LIB_HDR  := $(sort $(wildcard libnet/*.h) $(wildcard protocols/*.h) $(wildcard protocols/*/*.h))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB_A    := $(BUILD)/libnetsuite.a
 LIB_SO   := $(BUILD)/libnetsuite.so.$(VERSION)
@@ -76,7 +78,8 @@ deps: $(DEPS_STAMP)
 # Check every pkg-config module; on Debian as root install what is missing,
 # otherwise print the exact command and stop.
 $(DEPS_STAMP):
-	@if ! command -v $(PKG_CONFIG) >/dev/null 2>&1 || ! $(PKG_CONFIG) --exists $(PKGS) $(TEST_PKGS); then \
+	@missing=; for c in $(DEB_CMDS); do command -v $$c >/dev/null 2>&1 || missing=1; done; \
+	if [ -n "$$missing" ] || ! command -v $(PKG_CONFIG) >/dev/null 2>&1 || ! $(PKG_CONFIG) --exists $(PKGS) $(TEST_PKGS); then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "deps: installing $(DEB_PKGS)"; \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && \
@@ -116,7 +119,8 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB_A)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS)) $< $(LIB_A) -o $@ $(call pc_libs,$(PKGS)) -lpthread $(LDFLAGS)
 
 # Each test program runs from the top of the tree (for tests/certs/ and
-# fixtures/); tests/run-tests prints one closing "N passed, N failed" line.
+# fixtures/); then the fixture runner replays every transcript with a `run`
+# header; tests/run-tests prints one closing "N passed, N failed" line.
 check: $(TEST_BIN) tools
 	@BUILD=$(BUILD) sh tests/run-tests $(TEST_BIN)
 
@@ -145,7 +149,7 @@ install: lib tools $(BUILD)/netsuite.pc
 	ln -sf libnetsuite.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libnetsuite.so.$(SOMAJOR)
 	ln -sf libnetsuite.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libnetsuite.so
 	install -m 644 $(filter-out %_impl.h,$(wildcard libnet/*.h)) $(DESTDIR)$(INCDIR)/libnet/
-	$(if $(wildcard protocols/*.h),install -d $(DESTDIR)$(INCDIR)/protocols && install -m 644 $(wildcard protocols/*.h) $(DESTDIR)$(INCDIR)/protocols/)
+	$(foreach d,$(sort $(dir $(filter-out %_impl.h,$(wildcard protocols/*.h protocols/*/*.h)))),install -d $(DESTDIR)$(INCDIR)/$(d) && install -m 644 $(filter-out %_impl.h,$(wildcard $(d)*.h)) $(DESTDIR)$(INCDIR)/$(d);)
 	install -m 644 $(BUILD)/netsuite.pc $(DESTDIR)$(PKGCONFIG_DIR)/
 	$(if $(CLI_BIN),install -m 755 $(CLI_BIN) $(DESTDIR)$(BINDIR)/)
 	$(if $(wildcard cli/man/*.1),install -d $(DESTDIR)$(MANDIR)/man1 && install -m 644 $(wildcard cli/man/*.1) $(DESTDIR)$(MANDIR)/man1/)
@@ -158,3 +162,4 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJ:.o=.d) $(SUPPORT_OBJ:.o=.d) $(CLI_COMMON_OBJ:.o=.d)
+-include $(CLI_BIN:%=%.d) $(TEST_BIN:%=%.d)
