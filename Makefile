@@ -65,6 +65,10 @@ SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# Test-only programs (scripted clients for the fixture self-tests).
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
@@ -114,6 +118,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS) $(TEST_PKGS)) $< $(SUPPORT_OBJ) $(LIB_A) -o $@ $(call pc_libs,$(PKGS) $(TEST_PKGS)) -lpthread $(LDFLAGS)
 
+$(BUILD)/tools/%: tests/tools/%.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS)) $< $(LIB_A) -o $@ $(call pc_libs,$(PKGS)) $(LDFLAGS)
+
 $(BUILD)/bench/%: tests/bench/%.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS)) $< $(LIB_A) -o $@ $(call pc_libs,$(PKGS)) -lpthread $(LDFLAGS)
@@ -121,7 +129,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB_A)
 # Each test program runs from the top of the tree (for tests/certs/ and
 # fixtures/); then the fixture runner replays every transcript with a `run`
 # header; tests/run-tests prints one closing "N passed, N failed" line.
-check: $(TEST_BIN) tools
+check: $(TEST_BIN) $(TOOL_BIN) tools
 	@BUILD=$(BUILD) sh tests/run-tests $(TEST_BIN)
 
 # Tests run in-process (CK_FORK=no) so valgrind sees every test body.
@@ -162,4 +170,4 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJ:.o=.d) $(SUPPORT_OBJ:.o=.d) $(CLI_COMMON_OBJ:.o=.d)
--include $(CLI_BIN:%=%.d) $(TEST_BIN:%=%.d)
+-include $(CLI_BIN:%=%.d) $(TEST_BIN:%=%.d) $(TOOL_BIN:%=%.d)

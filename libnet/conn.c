@@ -405,7 +405,7 @@ static enum net_status tls_push(struct net_conn *c, const char *host,
     if (net_tls_layer_new(ctx, c->top, host, resume, &tls, &lerr) != NET_OK)
         return conn_fail_err(c, &lerr);
     c->top = tls;
-    net_trace_info(&c->trace, "TLS handshake with %s (%s)", host ? host : "?", c->peer);
+    net_trace_info(&c->trace, "TLS handshake with %s (%s)", host ? host : "client", c->peer);
     net_ms deadline = net_deadline_in(c->connect_timeout_ms > 0 ? c->connect_timeout_ms
                                                                 : c->idle_ms);
     for (;;) {
@@ -443,6 +443,17 @@ enum net_status net_conn_starttls(struct net_conn *c, const char *host,
                              "TLS handshake; refusing to upgrade (possible injection)",
                              early, early == 1 ? "" : "s", c->peer);
     return tls_push(c, host ? host : c->host, tls_opts, tls_ctx, NULL);
+}
+
+enum net_status net_conn_accept_tls(struct net_conn *c, struct net_tls_ctx *ctx)
+{
+    if (c->err.status != NET_OK)
+        return c->err.status;
+    if (ctx == NULL)
+        return net_conn_fail(c, NET_E_USAGE, "server-side TLS needs a server context");
+    if (net_tls_layer_is(c->top))
+        return net_conn_fail(c, NET_E_USAGE, "TLS is already active with %s", c->peer);
+    return tls_push(c, NULL, NULL, ctx, NULL);
 }
 
 /* ---- life cycle ---- */
@@ -532,6 +543,33 @@ enum net_status net_conn_open(const char *host, unsigned short port,
     }
     if (o->tls && tls_push(c, o->tls_host ? o->tls_host : host, o->tls_opts, o->tls_ctx,
                            o->tls_resume) != NET_OK) {
+        *err = c->err;
+        net_conn_close(c);
+        return err->status;
+    }
+    *out = c;
+    return NET_OK;
+}
+
+enum net_status net_conn_accept(int fd, const struct net_conn_opts *opts,
+                                struct net_conn **out, struct net_err *err)
+{
+    static const struct net_conn_opts defaults;
+    const struct net_conn_opts *o = opts ? opts : &defaults;
+    struct net_addr peer = {.len = sizeof peer.ss};
+    bool named = getpeername(fd, (struct sockaddr *)&peer.ss, &peer.len) == 0;
+    struct net_layer *sock;
+    enum net_status st = net_sock_layer_new(fd, &sock, err);
+    if (st != NET_OK) {
+        close(fd);
+        return st;
+    }
+    struct net_conn *c;
+    if ((st = conn_new(sock, o, &c, err)) != NET_OK)
+        return st;
+    if (named)
+        net_addr_str(&peer, c->peer, sizeof c->peer);
+    if (o->tls && net_conn_accept_tls(c, o->tls_ctx) != NET_OK) {
         *err = c->err;
         net_conn_close(c);
         return err->status;

@@ -92,6 +92,14 @@ enum net_status net_conn_open(const char *host, unsigned short port,
 enum net_status net_conn_from_layer(struct net_layer *top,
                                     const struct net_conn_opts *opts,
                                     struct net_conn **out, struct net_err *err);
+/*
+ * The server side: a connection over an accepted socket fd (owned from now
+ * on, even on failure), its peer named from getpeername(). With opts->tls,
+ * the TLS handshake is done at once as the server, with opts->tls_ctx (a
+ * context made with server=true; required).
+ */
+enum net_status net_conn_accept(int fd, const struct net_conn_opts *opts,
+                                struct net_conn **out, struct net_err *err);
 void net_conn_close(struct net_conn *c);
 
 /*
@@ -104,6 +112,13 @@ void net_conn_close(struct net_conn *c);
 enum net_status net_conn_starttls(struct net_conn *c, const char *host,
                                   const struct net_tls_opts *tls_opts,
                                   struct net_tls_ctx *tls_ctx);
+
+/*
+ * The server side of STARTTLS: start TLS as the server with ctx (made with
+ * server=true) after sending the go-ahead. No injection check: here the
+ * client's handshake legitimately follows the go-ahead at once.
+ */
+enum net_status net_conn_accept_tls(struct net_conn *c, struct net_tls_ctx *ctx);
 
 /*
  * Read one line ending in LF (CR LF or a bare LF) of at most max bytes

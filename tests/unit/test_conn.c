@@ -2,6 +2,8 @@
  * zero-copy fills, resets, short writes, trace masking, STARTTLS injection
  * (in memory), and deadlines, low speed, resets and SIGPIPE on real sockets. */
 #include <check.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,6 +525,59 @@ START_TEST(connect_failure_names_address)
 }
 END_TEST
 
+/* The server side of STARTTLS: go-ahead, then TLS at once, then an echo. */
+static void *starttls_server(void *arg)
+{
+    int fd = *(int *)arg;
+    struct net_tls_opts so = {.server = true, .cert_file = "tests/certs/good.pem",
+                              .key_file = "tests/certs/good.key"};
+    struct net_tls_ctx *ctx = NULL;
+    struct net_err err;
+    struct net_conn_opts o = {.idle_timeout_ms = 5000};
+    struct net_conn *c = NULL;
+    static enum net_status result;
+    result = net_tls_ctx_new(&so, &ctx, &err);
+    if (result == NET_OK)
+        result = net_conn_accept(fd, &o, &c, &err);
+    if (result == NET_OK)
+        result = net_conn_write(c, "220 go ahead\r\n", 14);
+    if (result == NET_OK)
+        result = net_conn_accept_tls(c, ctx);
+    struct net_line ln;
+    if (result == NET_OK)
+        result = net_conn_read_line(c, 0, &ln);
+    if (result == NET_OK)
+        result = net_conn_write(c, "250 secret ok\r\n", 15);
+    net_conn_close(c);
+    net_tls_ctx_free(ctx);
+    return &result;
+}
+
+START_TEST(accept_side_starttls)
+{
+    int sv[2];
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, starttls_server, &sv[1]), 0);
+    struct net_conn_opts o = {.idle_timeout_ms = 5000, .connect_timeout_ms = 5000};
+    struct net_conn *c;
+    struct net_err err;
+    ck_assert_int_eq(net_conn_accept(sv[0], &o, &c, &err), NET_OK);
+    expect_line(c, "220 go ahead", true);
+    struct net_tls_opts co = {.ca_file = "tests/certs/ca.pem"};
+    enum net_status st = net_conn_starttls(c, "localhost", &co, NULL);
+    ck_assert_msg(st == NET_OK, "%s", net_conn_err(c)->text);
+    ck_assert_int_eq(net_conn_write(c, "HELLO\r\n", 7), NET_OK);
+    expect_line(c, "250 secret ok", true);
+    struct net_tls_info info;
+    ck_assert(net_conn_tls_info(c, &info));
+    net_conn_close(c);
+    void *res;
+    pthread_join(th, &res);
+    ck_assert_int_eq(*(enum net_status *)res, NET_OK);
+}
+END_TEST
+
 START_TEST(status_table_complete)
 {
     for (int s = 0; s < NET_STATUS_COUNT; s++) {
@@ -577,6 +632,7 @@ int main(void)
     tcase_add_test(net, write_to_closed_peer_no_sigpipe);
     tcase_add_test(net, large_write_to_slow_reader);
     tcase_add_test(net, connect_failure_names_address);
+    tcase_add_test(net, accept_side_starttls);
     suite_add_tcase(s, net);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
