@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "libnet/conn.h"
 #include "libnet/mem.h"
@@ -525,6 +526,29 @@ START_TEST(connect_failure_names_address)
 }
 END_TEST
 
+START_TEST(starttls_refused_when_bytes_wait_in_socket)
+{
+    /* The go-ahead arrives alone; the injected bytes come 100 ms later and
+     * sit in the kernel's buffer, unread, when the upgrade starts. */
+    const struct tcpd_step steps[] = {{TCPD_SEND, "220 go ahead\r\n", 0, 0, 0},
+                                      {TCPD_SLEEP, NULL, 0, 0, 100},
+                                      {TCPD_SEND, "EVIL\r\n", 0, 0, 0},
+                                      {TCPD_SLEEP, NULL, 0, 0, 500}, {TCPD_END, NULL, 0, 0, 0}};
+    struct tcpd *srv = tcpd_start(AF_INET, steps);
+    struct net_conn *c = tcp_conn(srv, NULL);
+    expect_line(c, "220 go ahead", true);
+    size_t len;
+    net_conn_data(c, &len);
+    ck_assert_uint_eq(len, 0);          /* nothing of it in our buffer */
+    struct timespec ts = {0, 300 * 1000000L};
+    nanosleep(&ts, NULL);
+    ck_assert_int_eq(net_conn_starttls(c, "localhost", NULL, NULL), NET_E_STARTTLS_INJECTED);
+    ck_assert_ptr_nonnull(strstr(net_conn_err(c)->text, "6 bytes"));
+    net_conn_close(c);
+    tcpd_stop(srv);
+}
+END_TEST
+
 /* The server side of STARTTLS: go-ahead, then TLS at once, then an echo. */
 static void *starttls_server(void *arg)
 {
@@ -633,6 +657,7 @@ int main(void)
     tcase_add_test(net, large_write_to_slow_reader);
     tcase_add_test(net, connect_failure_names_address);
     tcase_add_test(net, accept_side_starttls);
+    tcase_add_test(net, starttls_refused_when_bytes_wait_in_socket);
     suite_add_tcase(s, net);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
