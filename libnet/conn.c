@@ -144,32 +144,44 @@ static enum net_status conn_wait(struct net_conn *c, short want, net_ms extra,
 
 /* ---- reading ---- */
 
-/* Read at most n bytes into p; *got 0 means end of stream. */
+/*
+ * One read attempt: > 0 bytes (counted, traced), 0 end of stream, or
+ * NET_IO_AGAIN with *want set; NET_IO_ERROR after recording the error.
+ */
+static ssize_t read_once(struct net_conn *c, void *p, size_t n, short *want)
+{
+    struct net_err lerr;
+    net_err_clear(&lerr);
+    *want = POLLIN;
+    ssize_t r = c->top->ops->read(c->top, p, n, want, &lerr);
+    if (r > 0) {
+        c->stats.bytes_in += (uint64_t)r;
+        note_progress(c);
+        net_trace_data(&c->trace, NET_TRACE_IN, p, (size_t)r, false);
+    } else if (r == 0) {
+        c->eof = true;
+    } else if (r == NET_IO_ERROR) {
+        net_trace_info(&c->trace, "error: %s", lerr.text);
+        conn_fail_err(c, &lerr);
+    }
+    return r;
+}
+
+/* Read at most n bytes into p, waiting as needed; *got 0 means end of stream. */
 static enum net_status read_some(struct net_conn *c, void *p, size_t n, size_t *got)
 {
+    *got = 0;
     if (c->err.status != NET_OK)
         return c->err.status;
     for (;;) {
-        short want = POLLIN;
-        struct net_err lerr;
-        net_err_clear(&lerr);
-        ssize_t r = c->top->ops->read(c->top, p, n, &want, &lerr);
-        if (r > 0) {
-            c->stats.bytes_in += (uint64_t)r;
-            note_progress(c);
-            net_trace_data(&c->trace, NET_TRACE_IN, p, (size_t)r, false);
+        short want;
+        ssize_t r = read_once(c, p, n, &want);
+        if (r >= 0) {
             *got = (size_t)r;
             return NET_OK;
         }
-        if (r == 0) {
-            c->eof = true;
-            *got = 0;
-            return NET_OK;
-        }
-        if (r == NET_IO_ERROR) {
-            net_trace_info(&c->trace, "error: %s", lerr.text);
-            return conn_fail_err(c, &lerr);
-        }
+        if (r == NET_IO_ERROR)
+            return c->err.status;
         enum net_status st = conn_wait(c, want, NET_NO_DEADLINE, NET_OK);
         if (st != NET_OK)
             return st;
@@ -200,6 +212,30 @@ enum net_status net_conn_fill(struct net_conn *c)
             return st;
     }
     return net_conn_fail(c, NET_E_CLOSED, "connection closed by %s", c->peer);
+}
+
+enum net_status net_conn_fill_nowait(struct net_conn *c, size_t *got)
+{
+    *got = 0;
+    if (c->err.status != NET_OK)
+        return c->err.status;
+    size_t space = net_buf_space(&c->in, true);
+    if (c->eof || space == 0)
+        return NET_OK;
+    short want;
+    ssize_t r = read_once(c, net_buf_tail(&c->in), space, &want);
+    if (r == NET_IO_ERROR)
+        return c->err.status;
+    if (r > 0) {
+        net_buf_commit(&c->in, (size_t)r);
+        *got = (size_t)r;
+    }
+    return NET_OK;
+}
+
+size_t net_conn_pending(const struct net_conn *c)
+{
+    return c->top->ops->pending(c->top);
 }
 
 const char *net_conn_data(const struct net_conn *c, size_t *len)

@@ -147,6 +147,19 @@ enum net_status net_conn_stream(struct net_conn *c, uint64_t n,
 enum net_status net_conn_fill(struct net_conn *c);
 const char *net_conn_data(const struct net_conn *c, size_t *len);
 void net_conn_consume(struct net_conn *c, size_t n);
+/*
+ * For relays that poll several connections themselves: one read attempt
+ * that never waits, appending what the stack has now to the buffer. *got
+ * is 0 when nothing was ready, when the buffer is full (consume first), or
+ * at the end of the stream (net_conn_eof() tells). Errors are as for fill.
+ */
+enum net_status net_conn_fill_nowait(struct net_conn *c, size_t *got);
+/*
+ * Bytes already decoded inside the stack (TLS records) that poll() on
+ * net_conn_fd() cannot see: when non-zero, net_conn_fill_nowait() gets data
+ * without the descriptor becoming readable.
+ */
+size_t net_conn_pending(const struct net_conn *c);
 /* Is the peer's stream at its end (seen by an earlier fill)? */
 bool net_conn_eof(const struct net_conn *c);
 

@@ -261,6 +261,32 @@ START_TEST(fill_and_consume_zero_copy)
 }
 END_TEST
 
+START_TEST(fill_nowait_never_waits)
+{
+    /* in memory: data, then the end of the stream */
+    struct net_layer *m;
+    struct net_conn *c = mem_conn(&m, 1024);
+    feed(m, "abc");
+    size_t got;
+    ck_assert_int_eq(net_conn_fill_nowait(c, &got), NET_OK);
+    ck_assert_uint_eq(got, 3);
+    ck_assert_int_eq(net_conn_fill_nowait(c, &got), NET_OK);
+    ck_assert_uint_eq(got, 0);
+    ck_assert(net_conn_eof(c));
+    size_t len;
+    ck_assert(memcmp(net_conn_data(c, &len), "abc", 3) == 0);
+    ck_assert_uint_eq(net_conn_pending(c), 0);
+    net_conn_close(c);
+
+    /* in memory: a reset is an error, and it sticks */
+    c = mem_conn(&m, 1024);
+    net_mem_end_with_reset(m);
+    ck_assert_int_eq(net_conn_fill_nowait(c, &got), NET_E_RESET);
+    ck_assert_int_eq(net_conn_fill_nowait(c, &got), NET_E_RESET);
+    net_conn_close(c);
+}
+END_TEST
+
 START_TEST(short_writes_complete)
 {
     struct net_layer *m;
@@ -526,6 +552,25 @@ START_TEST(connect_failure_names_address)
 }
 END_TEST
 
+START_TEST(fill_nowait_on_silent_socket)
+{
+    const struct tcpd_step steps[] = {{TCPD_SLEEP, NULL, 0, 0, 300},
+                                      {TCPD_SEND, "late\r\n", 0, 0, 0}, {TCPD_END, NULL, 0, 0, 0}};
+    struct tcpd *srv = tcpd_start(AF_INET, steps);
+    struct net_conn_opts o = {.idle_timeout_ms = 5000};
+    struct net_conn *c = tcp_conn(srv, &o);
+    size_t got = 99;
+    net_ms t0 = net_now();
+    ck_assert_int_eq(net_conn_fill_nowait(c, &got), NET_OK);
+    ck_assert_uint_eq(got, 0);
+    ck_assert(!net_conn_eof(c));
+    ck_assert_int_lt(net_now() - t0, 100);      /* it did not wait */
+    expect_line(c, "late", true);               /* a blocking read still works */
+    net_conn_close(c);
+    tcpd_stop(srv);
+}
+END_TEST
+
 START_TEST(starttls_refused_when_bytes_wait_in_socket)
 {
     /* The go-ahead arrives alone; the injected bytes come 100 ms later and
@@ -640,6 +685,7 @@ int main(void)
     tcase_add_test(mem, stream_to_eof_and_sink_failure);
     tcase_add_test(mem, fill_and_consume_zero_copy);
     tcase_add_test(mem, short_writes_complete);
+    tcase_add_test(mem, fill_nowait_never_waits);
     tcase_add_test(mem, trace_masks_secret_spans);
     tcase_add_test(mem, starttls_refused_when_bytes_buffered);
     tcase_add_test(mem, buffer_size_bounds);
@@ -657,6 +703,7 @@ int main(void)
     tcase_add_test(net, large_write_to_slow_reader);
     tcase_add_test(net, connect_failure_names_address);
     tcase_add_test(net, accept_side_starttls);
+    tcase_add_test(net, fill_nowait_on_silent_socket);
     tcase_add_test(net, starttls_refused_when_bytes_wait_in_socket);
     suite_add_tcase(s, net);
     SRunner *sr = srunner_create(s);
