@@ -1,6 +1,7 @@
 /* test_record.c - the recording proxy between a scripted client and a
  * scripted server on loopback: the transcript it writes, byte for byte;
- * masking; STARTTLS on both sides; FTP passive data relayed and recorded;
+ * masking; STARTTLS and implicit TLS on both sides, an injection after the
+ * go-ahead, a reset or a cut TLS end as a close; FTP passive data relayed and recorded;
  * HTTP bodies to sidecars; several connections; failures. Also the
  * per-protocol masking rules, line by line. */
 #include <arpa/inet.h>
@@ -515,6 +516,165 @@ START_TEST(test_starttls_bad_server_cert)
 }
 END_TEST
 
+/* A client of the recorder speaking TLS from the first byte. */
+static struct net_conn *tls_client(unsigned short port)
+{
+    static const struct net_tls_opts tls = {.ca_file = "tests/certs/ca.pem"};
+    struct net_conn_opts co = {.idle_timeout_ms = WAIT_S * 1000, .tls = true,
+                               .tls_opts = &tls};
+    struct net_conn *c = NULL;
+    struct net_err err;
+    ck_assert_msg(net_conn_open("127.0.0.1", port, &co, &c, &err) == NET_OK, "%s", err.text);
+    return c;
+}
+
+START_TEST(test_implicit_tls_both_sides)
+{
+    const char *why = NULL;
+    struct tlsd_opts to = {.mode = TLSD_IMPLICIT, .cert = "tests/certs/good.pem",
+                           .key = "tests/certs/good.key"};
+    struct tlsd *d = tlsd_start(&to, &why);
+    ck_assert_msg(d != NULL, "tlsd: %s", why ? why : "?");
+    struct recorder r;
+    rec_listen(&r);
+    r.o.cacert = "tests/certs/ca.pem";
+    r.o.tls = true;
+    rec_run(&r, NET_REC_POP3, tlsd_port(d));
+    struct net_conn *c = tls_client(r.port);
+    struct net_line l;
+    ck_assert_int_eq(net_conn_read_line(c, 0, &l), NET_OK);
+    ck_assert_uint_eq(l.len, 5);
+    ck_assert_mem_eq(l.p, "hello", 5);
+    ck_assert_int_eq(net_conn_write(c, "echo me\r\n", 9), NET_OK);
+    ck_assert_int_eq(net_conn_read_line(c, 0, &l), NET_OK);
+    ck_assert_uint_eq(l.len, 7);
+    ck_assert_mem_eq(l.p, "echo me", 7);
+    ck_assert_int_eq(net_conn_read_line(c, 0, &l), NET_E_CLOSED);
+    net_conn_close(c);
+    ck_assert_int_eq(rec_join(&r), NET_OK);
+    struct tlsd_result res;
+    tlsd_stop(d, &res);
+    ck_assert_int_eq(res.handshakes_ok, 1);
+    ck_assert_str_eq(res.error, "");
+    expect_transcript("pop3", "hello",
+                      "# tls: implicit\n"
+                      "S: hello\n"
+                      "C: echo me\n"
+                      "S: echo me\n"
+                      "!close\n");
+}
+END_TEST
+
+START_TEST(test_implicit_tls_bad_server_cert)
+{
+    /* the real server is not trusted: the client sees a close, nothing is written */
+    const char *why = NULL;
+    struct tlsd_opts to = {.mode = TLSD_IMPLICIT, .cert = "tests/certs/selfsigned.pem",
+                           .key = "tests/certs/selfsigned.key"};
+    struct tlsd *d = tlsd_start(&to, &why);
+    ck_assert_ptr_nonnull(d);
+    struct recorder r;
+    rec_listen(&r);
+    r.o.cacert = "tests/certs/ca.pem";
+    r.o.tls = true;
+    rec_run(&r, NET_REC_POP3, tlsd_port(d));
+    int fd = cl_connect(r.port);
+    char buf[16];
+    ck_assert_uint_eq(cl_all(fd, buf, sizeof buf), 0);
+    close(fd);
+    ck_assert_int_eq(rec_join(&r), NET_E_TLS_VERIFY);
+    ck_assert_ptr_nonnull(strstr(r.err.text, "(TLS with the server 127.0.0.1:"));
+    tlsd_stop(d, NULL);
+    struct stat st;
+    ck_assert_int_ne(stat(path, &st), 0);
+}
+END_TEST
+
+START_TEST(test_starttls_injected_by_server)
+{
+    /* bytes after the go-ahead, in the same segment: the upgrade is refused */
+    const char *why = NULL;
+    struct tlsd_opts to = {.mode = TLSD_STARTTLS, .cert = "tests/certs/good.pem",
+                           .key = "tests/certs/good.key", .inject = "250 injected\r\n"};
+    struct tlsd *d = tlsd_start(&to, &why);
+    ck_assert_ptr_nonnull(d);
+    struct recorder r;
+    rec_listen(&r);
+    r.o.cacert = "tests/certs/ca.pem";
+    rec_run(&r, NET_REC_SMTP, tlsd_port(d));
+    int fd = cl_connect(r.port);
+    char line[256];
+    ck_assert_str_eq(cl_line(fd, line, sizeof line), "220 ready\r\n");
+    cl_puts(fd, "STARTTLS\r\n");
+    ck_assert_str_eq(cl_line(fd, line, sizeof line), "220 go ahead\r\n");
+    ck_assert_uint_eq(cl_all(fd, line, sizeof line), 0);    /* the injection never passes */
+    close(fd);
+    ck_assert_int_eq(rec_join(&r), NET_E_STARTTLS_INJECTED);
+    ck_assert_ptr_nonnull(strstr(r.err.text, "14 bytes"));
+    ck_assert_ptr_nonnull(strstr(r.err.text, "(TLS with the server 127.0.0.1:"));
+    tlsd_stop(d, NULL);
+    struct stat st;
+    ck_assert_int_ne(stat(path, &st), 0);
+}
+END_TEST
+
+START_TEST(test_server_reset_is_close)
+{
+    /* a reset from the server ends the dialogue like a close */
+    struct tcpd_step steps[] = {
+        {TCPD_SEND, "hello\r\n", 0, 0, 0},
+        {TCPD_READ, NULL, 0, 4, 0},
+        {TCPD_RESET, NULL, 0, 0, 0},
+        {TCPD_END, NULL, 0, 0, 0},
+    };
+    struct tcpd *t = tcpd_start(AF_INET, steps);
+    ck_assert_ptr_nonnull(t);
+    struct recorder r;
+    rec_listen(&r);
+    rec_run(&r, NET_REC_GOPHER, tcpd_port(t));
+    int fd = cl_connect(r.port);
+    char line[64];
+    ck_assert_str_eq(cl_line(fd, line, sizeof line), "hello\r\n");
+    cl_puts(fd, "ok\r\n");
+    ck_assert_uint_eq(cl_all(fd, line, sizeof line), 0);
+    close(fd);
+    ck_assert_int_eq(rec_join(&r), NET_OK);
+    ck_assert_uint_eq(tcpd_stop(t), 4);
+    expect_transcript("gopher", "hello",
+                      "S: hello\n"
+                      "C: ok\n"
+                      "!close\n");
+}
+END_TEST
+
+START_TEST(test_server_tls_cut_short_is_close)
+{
+    /* the server ends TLS without close_notify: a close for the recorder */
+    const char *why = NULL;
+    struct tlsd_opts to = {.mode = TLSD_IMPLICIT, .cert = "tests/certs/good.pem",
+                           .key = "tests/certs/good.key", .abrupt_close = true};
+    struct tlsd *d = tlsd_start(&to, &why);
+    ck_assert_ptr_nonnull(d);
+    struct recorder r;
+    rec_listen(&r);
+    r.o.cacert = "tests/certs/ca.pem";
+    r.o.tls = true;
+    rec_run(&r, NET_REC_POP3, tlsd_port(d));
+    struct net_conn *c = tls_client(r.port);
+    struct net_line l;
+    ck_assert_int_eq(net_conn_read_line(c, 0, &l), NET_OK);
+    ck_assert_mem_eq(l.p, "hello", 5);
+    ck_assert_int_eq(net_conn_read_line(c, 0, &l), NET_E_CLOSED);
+    net_conn_close(c);
+    ck_assert_int_eq(rec_join(&r), NET_OK);
+    tlsd_stop(d, NULL);
+    expect_transcript("pop3", "hello",
+                      "# tls: implicit\n"
+                      "S: hello\n"
+                      "!close\n");
+}
+END_TEST
+
 START_TEST(test_ftp_passive_relay)
 {
     struct fakeftp f = {0};
@@ -901,6 +1061,11 @@ int main(void)
     tcase_add_test(tc, test_pop3_sasl_continuation);
     tcase_add_test(tc, test_starttls_both_sides);
     tcase_add_test(tc, test_starttls_bad_server_cert);
+    tcase_add_test(tc, test_implicit_tls_both_sides);
+    tcase_add_test(tc, test_implicit_tls_bad_server_cert);
+    tcase_add_test(tc, test_starttls_injected_by_server);
+    tcase_add_test(tc, test_server_reset_is_close);
+    tcase_add_test(tc, test_server_tls_cut_short_is_close);
     tcase_add_test(tc, test_ftp_passive_relay);
     tcase_add_test(tc, test_http_body_sidecar);
     tcase_add_test(tc, test_two_connections);
