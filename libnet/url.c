@@ -9,6 +9,7 @@
  */
 #include "libnet/url.h"
 
+#include <openssl/crypto.h>
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
@@ -98,24 +99,13 @@ static bool is_scheme_char(unsigned char c)
     return isascii(c) && (isalnum(c) || c == '+' || c == '-' || c == '.');
 }
 
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The byte encoded by "%XX" at s (s[0] == '%'), or -1 when s[1..2] are not
  * two hex digits. s must be readable for len bytes. */
 static int pct_byte(const char *s, size_t len)
 {
     if (len < 3)
         return -1;
-    int hi = hex_value((unsigned char)s[1]), lo = hex_value((unsigned char)s[2]);
+    int hi = OPENSSL_hexchar2int((unsigned char)s[1]), lo = OPENSSL_hexchar2int((unsigned char)s[2]);
     return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
 }
 
