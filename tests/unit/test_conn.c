@@ -510,9 +510,14 @@ END_TEST
 
 START_TEST(write_to_closed_peer_no_sigpipe)
 {
-    const struct tcpd_step steps[] = {{TCPD_RESET, NULL, 0, 0, 0}, {TCPD_END, NULL, 0, 0, 0}};
+    /* The peer resets once it has seen our first byte, so the connection
+     * is surely established first (a reset racing the connect is a connect
+     * failure, which is not what this test is about). */
+    const struct tcpd_step steps[] = {{TCPD_READ, NULL, 0, 1, 0}, {TCPD_RESET, NULL, 0, 0, 0},
+                                      {TCPD_END, NULL, 0, 0, 0}};
     struct tcpd *srv = tcpd_start(AF_INET, steps);
     struct net_conn *c = tcp_conn(srv, NULL);
+    ck_assert_int_eq(net_conn_write(c, "x", 1), NET_OK);
     tcpd_stop(srv);     /* the peer is gone */
     static char block[65536];
     enum net_status st = NET_OK;
