@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/support/tmpfiles.h"
 #include "libnet/conn.h"
 #include "protocols/fixture/record.h"
 #include "protocols/fixture/record_impl.h"
@@ -31,30 +32,13 @@ static char path[128];
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/test_record.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_ptr_nonnull(tmpfiles_mkdir("test_record", dir, sizeof dir));
     snprintf(path, sizeof path, "%s/case.dlg", dir);
 }
 
 static void teardown(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *slurp(const char *p, size_t *len)
-{
-    FILE *f = fopen(p, "rb");
-    if (f == NULL)
-        return NULL;
-    char *buf = malloc(1 << 20);
-    size_t n = fread(buf, 1, (1 << 20) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
+    ck_assert_int_eq(tmpfiles_rmdir(dir), 0);
 }
 
 /* ---- the recorder in a thread ---- */
@@ -114,7 +98,7 @@ static void expect_transcript(const char *proto, const char *banner, const char 
              "# protocol: %s\n# source: test server (banner: %s), test client, recorded %s "
              "with net-record\n%s",
              proto, banner, day, body);
-    char *got = slurp(path, NULL);
+    char *got = tmpfiles_slurp(path, NULL);
     ck_assert_ptr_nonnull(got);
     ck_assert_str_eq(got, want);
     free(got);
@@ -393,7 +377,7 @@ START_TEST(test_ftp_pass_masked)
                       "C: PASS {*}\n"
                       "S: 230 in\n"
                       "!expect-close\n");
-    char *got = slurp(path, NULL);
+    char *got = tmpfiles_slurp(path, NULL);
     ck_assert_ptr_null(strstr(got, "s3cret"));
     free(got);
 }
@@ -761,7 +745,7 @@ START_TEST(test_ftp_passive_relay)
     char side[160];
     size_t len;
     snprintf(side, sizeof side, "%s/case.1.bin", dir);
-    char *got = slurp(side, &len);
+    char *got = tmpfiles_slurp(side, &len);
     ck_assert_ptr_nonnull(got);
     ck_assert_uint_eq(len, 1000);
     for (size_t i = 0; i < len; i++)
@@ -817,7 +801,7 @@ START_TEST(test_http_body_sidecar)
     char side[160];
     size_t len;
     snprintf(side, sizeof side, "%s/case.1.bin", dir);
-    char *body = slurp(side, &len);
+    char *body = tmpfiles_slurp(side, &len);
     ck_assert_uint_eq(len, 10000);
     ck_assert_int_eq(body[0], 'x');
     ck_assert_int_eq(body[9999], 'x');

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tests/support/tmpfiles.h"
 #include "protocols/fixture/twrite.h"
 
 static char dir[64];
@@ -15,31 +16,13 @@ static char path[128];
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/test_twrite.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_ptr_nonnull(tmpfiles_mkdir("test_twrite", dir, sizeof dir));
     snprintf(path, sizeof path, "%s/case.dlg", dir);
 }
 
 static void teardown(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-/* The whole file at p (NUL-terminated, malloc'd), or NULL. */
-static char *slurp(const char *p, size_t *len)
-{
-    FILE *f = fopen(p, "rb");
-    if (f == NULL)
-        return NULL;
-    char *buf = malloc(1 << 20);
-    size_t n = fread(buf, 1, (1 << 20) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
+    ck_assert_int_eq(tmpfiles_rmdir(dir), 0);
 }
 
 static bool exists(const char *p)
@@ -61,7 +44,7 @@ static void close_and_expect(struct net_tw *w, const char *want)
     struct net_err err;
     net_err_clear(&err);
     ck_assert_int_eq(net_tw_close(w, true, &err), NET_OK);
-    char *got = slurp(path, NULL);
+    char *got = tmpfiles_slurp(path, NULL);
     ck_assert_ptr_nonnull(got);
     ck_assert_str_eq(got, want);
     free(got);
@@ -132,7 +115,7 @@ START_TEST(test_mask_and_placeholder)
                         "S: 227 Entering Passive Mode ({pasv}).\n"
                         "C: {*}\n"
                         "C: \\{{*}}\n");
-    char *got = slurp(path, NULL);
+    char *got = tmpfiles_slurp(path, NULL);
     ck_assert_ptr_null(strstr(got, "s3cret"));
     free(got);
 }
@@ -215,14 +198,14 @@ START_TEST(test_sidecars)
     char side[160];
     size_t len;
     snprintf(side, sizeof side, "%s/case.1.bin", dir);
-    char *got = slurp(side, &len);
+    char *got = tmpfiles_slurp(side, &len);
     ck_assert_ptr_nonnull(got);
     ck_assert_uint_eq(len, 12000);
     ck_assert_int_eq(got[0], 'x');
     ck_assert_int_eq(got[11999], 'x');
     free(got);
     snprintf(side, sizeof side, "%s/case.2.bin", dir);
-    got = slurp(side, &len);
+    got = tmpfiles_slurp(side, &len);
     ck_assert_uint_eq(len, 3);
     ck_assert_mem_eq(got, "\0\1\2", 3);
     free(got);
@@ -270,7 +253,7 @@ START_TEST(test_long_record)
     ck_assert_int_eq(net_tw_record(w, NET_TW_SERVER, big, n + 2, NULL), NET_OK);
     ck_assert_int_eq(net_tw_close(w, true, NULL), NET_OK);
     size_t len;
-    char *got = slurp(path, &len);
+    char *got = tmpfiles_slurp(path, &len);
     ck_assert_uint_eq(len, 3 + 2 * n + 1);
     ck_assert_mem_eq(got, "S: \\{\\{", 7);
     ck_assert_int_eq(got[len - 1], '\n');
