@@ -34,6 +34,13 @@ static const struct status_info status_table[NET_STATUS_COUNT] = {
     [NET_E_LINE_TOO_LONG] = {"NET_E_LINE_TOO_LONG", "line too long", NET_CLASS_PROTOCOL},
     [NET_E_PROTOCOL] = {"NET_E_PROTOCOL", "protocol error", NET_CLASS_PROTOCOL},
     [NET_E_REFUSED] = {"NET_E_REFUSED", "refused by the server", NET_CLASS_REFUSED},
+    [NET_E_HTTP_STATUS] = {"NET_E_HTTP_STATUS", "the server returned an error status", NET_CLASS_REFUSED},
+    [NET_E_REDIRECTS] = {"NET_E_REDIRECTS", "too many redirects", NET_CLASS_PROTOCOL},
+    [NET_E_REDIRECT_REFUSED] = {"NET_E_REDIRECT_REFUSED", "redirect to a scheme that is not followed", NET_CLASS_PROTOCOL},
+    [NET_E_RANGE_IGNORED] = {"NET_E_RANGE_IGNORED", "the server cannot resume (range not honoured)", NET_CLASS_REFUSED},
+    [NET_E_DECODE] = {"NET_E_DECODE", "content decoding failed", NET_CLASS_PROTOCOL},
+    [NET_E_TOO_LARGE] = {"NET_E_TOO_LARGE", "body larger than its limit", NET_CLASS_PROTOCOL},
+    [NET_E_AUTH] = {"NET_E_AUTH", "authentication failed", NET_CLASS_REFUSED},
 };
 
 static const char *const class_names[NET_CLASS_COUNT] = {

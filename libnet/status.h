@@ -49,6 +49,14 @@ enum net_status {
     /* protocol level (used by protocols/) */
     NET_E_PROTOCOL,         /* the peer broke the protocol */
     NET_E_REFUSED,          /* the server said no */
+    /* HTTP (protocols/http) */
+    NET_E_HTTP_STATUS,      /* the server answered 400 or above (with --fail) */
+    NET_E_REDIRECTS,        /* more redirects than allowed, or a loop */
+    NET_E_REDIRECT_REFUSED, /* a redirect to a scheme we do not follow */
+    NET_E_RANGE_IGNORED,    /* the server did not honour a resume range */
+    NET_E_DECODE,           /* a content encoding failed to decode */
+    NET_E_TOO_LARGE,        /* a body or decoded output over its cap */
+    NET_E_AUTH,             /* credentials refused, or unsafe to use */
     NET_STATUS_COUNT
 };
 

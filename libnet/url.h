@@ -87,6 +87,23 @@ enum net_status net_pct_decode(const char *in, size_t len, unsigned flags,
                                const char *what, char **out, size_t *out_len,
                                struct net_err *err);
 
+/*
+ * Resolve a reference (a redirect's Location) against base (RFC 3986 5.2,
+ * with dot-segment removal) into a new absolute URL string *out (free()).
+ * ref may be absolute ("https://b/x"), network-path ("//b/x"), absolute-path
+ * ("/x"), relative ("x", "../x"), query-only ("?q") or empty; the base's
+ * fragment is dropped, the reference's kept (the caller strips it before
+ * sending). A ref over NET_URL_MAX, or with a control byte or space, is
+ * NET_E_URL.
+ */
+enum net_status net_url_resolve(const struct net_url *base, const char *ref,
+                                char **out, struct net_err *err);
+/* Format url back into text (*out, free()), without user and password:
+ * "scheme://host[:port]/path[?query]" (IPv6 hosts bracketed, the port only
+ * when given). For effective URLs and messages. */
+enum net_status net_url_format(const struct net_url *url, char **out,
+                               struct net_err *err);
+
 /* Does s (len bytes) hold a CR, LF or NUL? For values bound for the wire. */
 bool net_has_ctl(const char *s, size_t len);
 
