@@ -1,6 +1,7 @@
 # libnet suite - top-level build.
 #
 #   make               libnetsuite (static and shared) and the tools
+#   make demo          build, then run the tools against the bundled replay server
 #   make check         build and run every test
 #   make check SAN=1   the same, built with -fsanitize=address,undefined
 #   make valgrind      every test program under valgrind (leaks and errors fail)
@@ -23,9 +24,9 @@ SOMAJOR := 0
 
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS    := openssl libcares
+PKGS    := openssl libcares zlib
 TEST_PKGS := check
-DEB_PKGS := libssl-dev libc-ares-dev check pkg-config curl openssl
+DEB_PKGS := libssl-dev libc-ares-dev zlib1g-dev check pkg-config curl openssl
 # Commands the fixture tests run as stock clients against the replay server.
 DEB_CMDS := curl openssl
 
@@ -72,7 +73,7 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all lib tools check valgrind bench install uninstall clean deps
+.PHONY: all lib tools demo check valgrind bench install uninstall clean deps
 all: lib tools
 lib: $(LIB_A) $(LIB_SO)
 tools: $(CLI_BIN)
@@ -114,9 +115,9 @@ $(BUILD)/bin/%: cli/%.c $(CLI_COMMON_OBJ) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS)) $< $(CLI_COMMON_OBJ) $(LIB_A) -o $@ $(call pc_libs,$(PKGS)) $(LDFLAGS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(SUPPORT_OBJ) $(LIB_A)
+$(BUILD)/tests/%: tests/unit/%.c $(SUPPORT_OBJ) $(CLI_COMMON_OBJ) $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS) $(TEST_PKGS)) $< $(SUPPORT_OBJ) $(LIB_A) -o $@ $(call pc_libs,$(PKGS) $(TEST_PKGS)) -lpthread $(LDFLAGS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS) $(TEST_PKGS)) $< $(SUPPORT_OBJ) $(CLI_COMMON_OBJ) $(LIB_A) -o $@ $(call pc_libs,$(PKGS) $(TEST_PKGS)) -lpthread $(LDFLAGS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIB_A)
 	@mkdir -p $(@D)
@@ -140,14 +141,20 @@ valgrind: $(TEST_BIN)
 	    --error-exitcode=9 $$t || exit 1; \
 	done
 
-bench: $(BENCH_BIN)
+# The main job on its built-in default: every tool against net-replay
+# serving dialogues recorded from real servers (tests/demo/steps).
+demo: tools
+	@BUILD=$(BUILD) sh tests/demo/run-demo
+
+bench: $(BENCH_BIN) tools
 	@BUILD=$(BUILD) sh tests/bench/run-bench
+	@BUILD=$(BUILD) sh tests/bench/run-http-bench
 
 $(BUILD)/netsuite.pc: Makefile
 	@mkdir -p $(@D)
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCDIR)' '' \
 	  'Name: netsuite' 'Description: libnet suite: Internet protocol clients over one connection layer' \
-	  'Version: $(VERSION)' 'Requires.private: openssl libcares' \
+	  'Version: $(VERSION)' 'Requires.private: openssl libcares zlib' \
 	  'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lnetsuite' > $@
 
 install: lib tools $(BUILD)/netsuite.pc
