@@ -64,6 +64,19 @@ START_TEST(test_escape)
 }
 END_TEST
 
+/* Binary bytes are escaped, well-formed UTF-8 kept: a gzip body must not
+ * turn a transcript into a binary file. */
+START_TEST(test_escape_binary)
+{
+    static const char in[] = "\x1f\x8b\x08 \xc3\xa9 \xc3 \xe2\x82\xac \xed\xa0\x80 \xf4\x90\x80\x80 \xc0\xaf \xff";
+    char out[128];
+    size_t need = net_tw_escape(in, sizeof in - 1, out, sizeof out);
+    ck_assert_str_eq(out, "\\x1f\\x8b\\x08 \xc3\xa9 \\xc3 \xe2\x82\xac \\xed\\xa0\\x80 "
+                          "\\xf4\\x90\\x80\\x80 \\xc0\\xaf \\xff");
+    ck_assert_uint_eq(need, strlen(out));
+}
+END_TEST
+
 START_TEST(test_record_kinds)
 {
     struct net_tw *w = open_tw();
@@ -85,7 +98,7 @@ START_TEST(test_record_kinds)
                         "S| login: \n"
                         "C: \n"
                         "S: a\\rb\\{x}\n"
-                        "C| \xff\xfb\\x01\n"
+                        "C| \\xff\\xfb\\x01\n"
                         "!pause 50\n"
                         "# a note\n"
                         "!close\n");
@@ -268,6 +281,7 @@ int main(void)
     TCase *tc = tcase_create("twrite");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_escape);
+    tcase_add_test(tc, test_escape_binary);
     tcase_add_test(tc, test_record_kinds);
     tcase_add_test(tc, test_mask_and_placeholder);
     tcase_add_test(tc, test_mask_needs_crlf);
