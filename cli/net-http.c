@@ -323,7 +323,12 @@ static void report(struct tool *t, const char *url, const struct net_err *err)
         return;
     char shown[512];
     const char *text = err->text[0] ? err->text : net_status_str(err->status);
-    fprintf(stderr, TOOL ": %s: %s\n", display_url(url, shown, sizeof shown), text);
+    display_url(url, shown, sizeof shown);
+    /* The library's texts usually name the URL already ("... from URL"). */
+    if (strstr(text, shown) != NULL)
+        fprintf(stderr, TOOL ": %s\n", text);
+    else
+        fprintf(stderr, TOOL ": %s: %s\n", shown, text);
 }
 
 /* Read a whole file ("-": standard input) into memory, at most DATA_MAX. */

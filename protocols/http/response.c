@@ -176,6 +176,12 @@ static enum net_status body_fail(struct net_conn *c, struct http_sink *s, enum n
     *err = *net_conn_err(c);
     if (err->status == NET_OK)
         net_err_set(err, st, "%s", net_status_str(st));
+    /* A reset or timeout mid-body is a partial transfer too: say how much. */
+    if (fr->kind == NET_HTTP_BODY_LENGTH)
+        net_err_append(err, " (partial transfer: got %" PRIu64 " of %" PRIu64 " bytes from %s)",
+                       s->raw, fr->length, url);
+    else
+        net_err_append(err, " (partial transfer: got %" PRIu64 " bytes from %s)", s->raw, url);
     return st;
 }
 
