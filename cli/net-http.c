@@ -31,6 +31,8 @@
 #include "cli/common/writeout.h"
 #include "libnet/url.h"
 #include "protocols/http/client.h"
+#include "protocols/http/framing.h"
+#include "protocols/http/head.h"
 
 #define TOOL "net-http"
 #define TOOL_VERSION "0.1.0"
@@ -98,7 +100,6 @@ struct tool {
     bool progress_ok;       /* the tool allows a bar (not -s) */
     bool stdout_tty;        /* no bar over a body shown on the terminal */
     int rc;                 /* exit code of the last failure */
-    unsigned long transfers;    /* requests performed so far */
 };
 
 /* One transfer: a URL, its output, what came back. */
@@ -113,10 +114,6 @@ struct xfer {
     struct cli_outfile out;
     struct net_err out_err; /* our own failure (open, write), if any */
     struct cli_progress prog;
-    bool got_final;
-    int status;
-    enum net_http_body_kind framing;    /* of the final response */
-    uint64_t length;        /* its Content-Length (framing LENGTH) */
     bool discard;           /* the body is not ours to keep (416) */
     bool range_done;        /* a 416 saying the file is already complete */
     char ctype[CTYPE_MAX];
@@ -936,16 +933,6 @@ static void final_head(struct xfer *x, const struct net_http_response *r)
 {
     const struct net_http_head *h = r->head;
     struct tool *t = x->t;
-    x->got_final = true;
-    x->status = h->status;
-    struct net_http_framing fr;
-    const char *method = t->method ? t->method : t->head_only ? "HEAD" : "GET";
-    if (net_http_framing(h, method, &fr, NULL) == NET_OK) {
-        x->framing = fr.kind;
-        x->length = fr.length;
-    } else {
-        x->framing = NET_HTTP_BODY_CLOSE;   /* unknown: never "proven" */
-    }
     const struct net_http_field *ct = net_http_head_find(h, "Content-Type");
     if (ct != NULL)
         snprintf(x->ctype, sizeof x->ctype, "%.*s", (int)ct->value.len, ct->value.p);
@@ -1148,21 +1135,6 @@ static void finish(struct tool *t, struct xfer *x, enum net_status st, const str
     }
 }
 
-/*
- * -m limits each transfer, as in curl, but libnet's total deadline runs
- * from a connection's open: with -m, each transfer after the first gets a
- * fresh client (and so a fresh connection) instead of a pooled one.
- */
-static enum net_status client_for_transfer(struct tool *t, struct net_err *err)
-{
-    if (t->transfers++ == 0 || t->co.max_time_ms == 0)
-        return NET_OK;
-    if (t->cl != NULL)
-        net_http_client_free(t->cl);
-    t->cl = NULL;
-    return net_http_client_new(&t->ho, &t->cl, err);
-}
-
 static void run_one(struct tool *t, const char *url, const struct out_spec *spec,
                     const struct cli_glob *g)
 {
@@ -1183,10 +1155,9 @@ static void run_one(struct tool *t, const char *url, const struct out_spec *spec
     }
     struct net_http_callbacks cb = {.on_head = on_head, .on_body = on_body, .ctx = &x};
     struct net_err err;
-    net_err_clear(&err);
-    enum net_status st = client_for_transfer(t, &err);
-    if (st == NET_OK)
-        st = net_http_perform(t->cl, &req, &cb, &x.res, &err);
+    /* -m limits each transfer (the client applies it per request), so one
+     * client, and its pooled connections, serves every URL. */
+    enum net_status st = net_http_perform(t->cl, &req, &cb, &x.res, &err);
     finish(t, &x, st, &err);
     xfer_free(&x);
 }
@@ -1208,40 +1179,6 @@ static bool same_origin(const struct net_url *a, const struct net_url *b)
            a->port == b->port;
 }
 
-/* Did this pipelined response provably arrive whole? Only a body of known
- * length that all came (or none expected) counts: the library reports only
- * the batch's first failure, so anything else is not taken as complete. */
-static bool proven_complete(const struct xfer *x)
-{
-    if (!x->got_final)
-        return false;
-    if (x->framing == NET_HTTP_BODY_NONE)
-        return true;
-    return x->framing == NET_HTTP_BODY_LENGTH && x->res.body_bytes == x->length;
-}
-
-/* The outcome of request x of a batch that failed somewhere (st, err: the
- * library's first failure; *first_used once it was given to a request). */
-static void finish_failed_batch(struct tool *t, struct xfer *x, enum net_status st,
-                                const struct net_err *err, bool *first_used)
-{
-    struct net_err mine;
-    net_err_clear(&mine);
-    if (t->ho.fail_on_error && x->status >= 400) {
-        net_err_set(&mine, NET_E_HTTP_STATUS, "the requested URL returned error: %d", x->status);
-        finish(t, x, NET_E_HTTP_STATUS, &mine);
-    } else if (proven_complete(x)) {
-        finish(t, x, NET_OK, NULL);
-    } else if (!*first_used && st != NET_E_HTTP_STATUS) {
-        *first_used = true;
-        finish(t, x, st, err);
-    } else {
-        net_err_set(&mine, st, "%s on the pipelined connection (see the first error)",
-                    x->got_final ? "not known to be complete" : "no answer");
-        finish(t, x, st, &mine);
-    }
-}
-
 static void run_batch(struct tool *t, struct batch *b)
 {
     for (size_t i = 0; i < b->n; i++) {
@@ -1249,20 +1186,18 @@ static void run_batch(struct tool *t, struct batch *b)
         b->cb[i] = (struct net_http_callbacks){.on_head = on_head, .on_body = on_body,
                                                .ctx = &b->x[i]};
     }
-    struct net_err err;
-    net_err_clear(&err);
-    enum net_status st = client_for_transfer(t, &err);
-    if (st == NET_OK)
-        st = net_http_perform_many(t->cl, b->req, b->cb, b->res, b->n, t->pipeline, &err);
-    bool first_used = false;
+    /* The returned status is only the batch's first failure: each request
+     * is judged by its own outcome, so a response that arrived whole (of
+     * any framing) is kept even when another request of the batch failed. */
+    (void)net_http_perform_many(t->cl, b->req, b->cb, b->res, b->n, t->pipeline, NULL);
     for (size_t i = 0; i < b->n; i++) {
-        b->x[i].res = b->res[i];        /* the xfer owns the result now */
+        struct xfer *x = &b->x[i];
+        x->res = b->res[i];             /* the xfer owns the result now */
         memset(&b->res[i], 0, sizeof b->res[i]);
-        if (st == NET_OK)
-            finish(t, &b->x[i], NET_OK, NULL);
-        else
-            finish_failed_batch(t, &b->x[i], st, &err, &first_used);
-        xfer_free(&b->x[i]);
+        struct net_err err = {.status = x->res.error};
+        snprintf(err.text, sizeof err.text, "%s", x->res.error_text);
+        finish(t, x, err.status, &err);
+        xfer_free(x);
     }
     b->n = 0;
     net_url_free(b->origin);

@@ -638,6 +638,11 @@ void net_conn_set_idle_timeout(struct net_conn *c, net_ms ms)
     c->idle_ms = ms;
 }
 
+void net_conn_set_total_timeout(struct net_conn *c, net_ms ms)
+{
+    c->total_deadline = net_deadline_in(ms);
+}
+
 void net_conn_stats(const struct net_conn *c, struct net_conn_stats *st)
 {
     *st = c->stats;

@@ -8,9 +8,10 @@
  *    (rbuf_size); no read ever allocates. Lines and zero-copy views point
  *    into that buffer and stay valid until the next call on the connection.
  *  - Every wait is bounded by deadlines: the idle timeout (no byte moved for
- *    that long, reset by every byte), the total timeout (the whole life of
- *    the connection, from open), and the low-speed limit (fewer than
- *    low_speed_bytes per second, averaged over low_speed_ms). 0 disables each.
+ *    that long, reset by every byte), the total timeout (from open, or from
+ *    the last net_conn_set_total_timeout()), and the low-speed limit (fewer
+ *    than low_speed_bytes per second, averaged over low_speed_ms). 0
+ *    disables each.
  *  - EINTR, EAGAIN, short writes and SIGPIPE are handled inside.
  *  - After any failure the error is in net_conn_err(); the connection must
  *    then only be closed (every later call returns the same status).
@@ -179,6 +180,14 @@ enum net_status net_conn_fail(struct net_conn *c, enum net_status st,
 
 /* Change the idle deadline for what follows (e.g. a long DATA reply). */
 void net_conn_set_idle_timeout(struct net_conn *c, net_ms ms);
+/*
+ * Restart the total deadline: from now on the connection may live ms more
+ * milliseconds (ms <= 0 removes the limit). For a connection reused by
+ * several operations that each have their own time limit (one HTTP request
+ * on a kept-alive connection). Like every deadline it is checked when a
+ * call must wait; it does not clear an error already recorded.
+ */
+void net_conn_set_total_timeout(struct net_conn *c, net_ms ms);
 void net_conn_stats(const struct net_conn *c, struct net_conn_stats *st);
 /* The peer's address as "addr:port" ("" for layers without one). */
 const char *net_conn_peer(const struct net_conn *c);

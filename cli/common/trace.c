@@ -4,6 +4,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "protocols/http/chunked.h"
+#include "protocols/http/framing.h"
+
 static const char *const state_names[CLI_TRACE_STATE_COUNT] = {
     [CLI_TRACE_HEAD] = "head",
     [CLI_TRACE_BODY_LENGTH] = "length",

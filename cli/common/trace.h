@@ -31,7 +31,7 @@
 #include <stdio.h>
 
 #include "libnet/trace.h"
-#include "protocols/http/parse.h"
+#include "protocols/http/chunked.h"
 
 /* Longest line shown in one piece: a head line is capped at 8 KiB by the
  * parser (NET_HTTP_LINE_MAX); longer lines are shown in pieces. */

@@ -72,6 +72,18 @@ void net_http_client_free(struct net_http_client *cl)
     free(cl);
 }
 
+enum net_status http_result_outcome(struct net_http_result *res, enum net_status st,
+                                    const struct net_err *err)
+{
+    res->error = st;
+    if (st == NET_OK)
+        res->error_text[0] = '\0';
+    else
+        snprintf(res->error_text, sizeof res->error_text, "%s",
+                 err->text[0] ? err->text : net_status_str(st));
+    return st;
+}
+
 void net_http_result_clear(struct net_http_result *res)
 {
     if (res == NULL)
@@ -221,7 +233,9 @@ enum net_status net_http_perform(struct net_http_client *cl,
         .fd_seekable = -1, .follow = cl ? cl->o.follow : false,
     };
     if (cl == NULL)
-        return net_err_set(err, NET_E_USAGE, "no HTTP client");
+        return http_result_outcome(res, net_err_set(err, NET_E_USAGE, "no HTTP client"), err);
+    /* One limit for the whole call: connects, redirects and retries share it. */
+    x.deadline = http_deadline_from(cl, x.t0);
     enum net_status st = setup(&x);
     while (st == NET_OK) {
         char *redirect_to = NULL;
@@ -234,6 +248,7 @@ enum net_status net_http_perform(struct net_http_client *cl,
     res->effective_url = x.url_text ? x.url_text : strdup("");
     x.url_text = NULL;
     res->time_total = net_now() - x.t0;
+    http_result_outcome(res, st, err);
     teardown(&x);
     if (res == &local)
         net_http_result_clear(&local);

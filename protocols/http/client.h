@@ -16,7 +16,7 @@
  *    percent-decoded), user and password free of CR, LF and NUL. Anything
  *    else fails with NET_E_UNSAFE_INPUT (or NET_E_URL) before a connection is
  *    opened.
- *  - Framing (parse.h) is strict; a malformed or conflicting response is
+ *  - Framing (framing.h) is strict; a malformed or conflicting response is
  *    NET_E_PROTOCOL and its connection is closed, never reused. A body cut
  *    short is NET_E_CLOSED ("partial transfer"). Heads over the caps,
  *    endless 1xx (NET_HTTP_INTERIM_MAX) and endless trailers fail.
@@ -73,8 +73,20 @@
  *  - on_head sees the final head before the checks that make it a failure
  *    (fail_on_error, a range not honoured), so -i / -D can show it; a
  *    malformed head is never shown.
+ *  - Time limit: opts.conn.total_timeout_ms bounds each net_http_perform()
+ *    call from its start: connecting (or taking a pooled connection, whose
+ *    deadline is restarted for the call), the request, interim responses,
+ *    the body, every redirect hop and the one retry all share it, as curl's
+ *    --max-time covers a whole transfer. Passing it is NET_E_TOTAL_TIMEOUT.
+ *    In net_http_perform_many() each request has the limit on its own, from
+ *    when it is written (the first ones on a new connection: from when
+ *    connecting began) to the end of its response.
  *  - Errors: net_err's text says what failed and, for HTTP-level failures,
- *    the status line the server sent (quoted).
+ *    the status line the server sent (quoted). Each result also carries its
+ *    own request's outcome (error, error_text): for net_http_perform() the
+ *    returned status and err's text; for net_http_perform_many() each
+ *    request's, so a complete response in a batch where another request
+ *    failed is known to be complete.
  */
 #ifndef NET_HTTP_CLIENT_H
 #define NET_HTTP_CLIENT_H
@@ -86,7 +98,7 @@
 
 #include "libnet/conn.h"
 #include "libnet/status.h"
-#include "protocols/http/parse.h"
+#include "protocols/http/head.h"
 
 /* Idle connections kept for reuse: a handful of origins in one run. */
 #define NET_HTTP_POOL_MAX 4
@@ -123,7 +135,8 @@ typedef enum net_status (*net_http_connect_fn)(void *ctx, const char *host,
 /* The strings and pointers in the options are the caller's and must
  * outlive the client (they are not copied). */
 struct net_http_client_opts {
-    struct net_conn_opts conn;  /* timeouts, resolver, TLS, trace, buffer */
+    struct net_conn_opts conn;  /* timeouts (total: per request, see above),
+                                   resolver, TLS, trace, buffer */
     const char *proxy;          /* NULL: environment (if proxy_env); "": none */
     const char *no_proxy;       /* NULL: environment (if proxy_env) */
     bool proxy_env;             /* read http_proxy & co */
@@ -218,6 +231,9 @@ struct net_http_result {
     net_ms time_connect;        /* until the last connection was open */
     net_ms time_starttransfer;  /* until the final head's first byte */
     char *effective_url;        /* last URL, without credentials; free() via net_http_result_clear */
+    enum net_status error;      /* NET_OK: this request completed (its whole
+                                   response arrived); else its failure */
+    char error_text[NET_ERR_TEXT_MAX];  /* what failed, as net_err's text; "" when NET_OK */
 };
 
 enum net_status net_http_client_new(const struct net_http_client_opts *opts,
@@ -238,8 +254,13 @@ enum net_status net_http_perform(struct net_http_client *cl,
  * written up to depth (1..NET_HTTP_PIPELINE_MAX) ahead of their responses on
  * one connection; responses come back in order to cb[i] / res[i]. No
  * redirects are followed. If the server closes early, the unanswered
- * requests are retried on a new connection (they are idempotent). Returns
- * the first failure; res[i].status is 0 for requests that got no answer.
+ * requests are retried on a new connection (they are idempotent); after a
+ * request fails otherwise, the ones behind it go on a new connection too.
+ * Returns the first failure; res[i].error says how request i ended: NET_OK
+ * (complete), its own failure, or, when the batch stopped before its
+ * response (no connection, a write failed; also every request when one is
+ * refused before anything is sent), that failure with a text saying it got
+ * no answer. res[i].status is 0 for requests that got no answer.
  */
 enum net_status net_http_perform_many(struct net_http_client *cl,
                                       const struct net_http_request *reqs,

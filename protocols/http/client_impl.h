@@ -25,9 +25,11 @@
 #include "libnet/conn.h"
 #include "libnet/tls.h"
 #include "libnet/url.h"
+#include "protocols/http/chunked.h"
 #include "protocols/http/client.h"
 #include "protocols/http/decode.h"
-#include "protocols/http/parse.h"
+#include "protocols/http/framing.h"
+#include "protocols/http/head.h"
 #include "protocols/http/proxy.h"
 
 /* Smallest input buffer for HTTP: a whole head (NET_HTTP_HEAD_MAX) must fit. */
@@ -120,6 +122,8 @@ struct http_xfer {
     struct net_http_result *res;
     struct net_err *err;
     net_ms t0;
+    net_ms deadline;            /* the time limit (opts.conn.total_timeout_ms) as an
+                                   absolute time; NET_NO_DEADLINE: none */
     /* the current hop */
     struct net_url *url;
     char *url_text;             /* formatted, without credentials */
@@ -149,6 +153,9 @@ struct http_xfer {
 
 /* ---- client.c ---- */
 const char *http_method(const struct net_http_request *req);
+/* Record a request's outcome in its result (error, error_text); returns st. */
+enum net_status http_result_outcome(struct net_http_result *res, enum net_status st,
+                                    const struct net_err *err);
 void http_trace(const struct net_http_client *cl, const struct net_conn *c,
                 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -235,6 +242,16 @@ void http_link_close(struct http_link *l);
 void http_pool_clear(struct net_http_client *cl);
 /* The TLS context of the client (made on first use). */
 enum net_status http_tls_ctx(struct net_http_client *cl, struct net_err *err);
+/* x->deadline for a transfer (or pipelined request) whose clock started at
+ * t0: t0 + opts.conn.total_timeout_ms, or NET_NO_DEADLINE without a limit. */
+net_ms http_deadline_from(const struct net_http_client *cl, net_ms t0);
+/* Milliseconds left before x->deadline into *left (0: no limit), or
+ * NET_E_TOTAL_TIMEOUT in x->err when it has passed. */
+enum net_status http_time_left(struct http_xfer *x, net_ms *left);
+/* Make c's total deadline x->deadline (none: remove it), so that a pooled
+ * connection serves each request under that request's own limit. When the
+ * deadline has passed, the failure is recorded on c and in x->err. */
+enum net_status http_arm_deadline(struct http_xfer *x, struct net_conn *c);
 
 /* ---- auth.c ---- */
 /* The origin's credentials for the transfer: from the options, else the

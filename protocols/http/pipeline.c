@@ -3,7 +3,12 @@
  * 9.3), in batches of one write each, responses read in order from the
  * shared input buffer; requests left unanswered when the server closes are
  * sent again on a new connection. No allocation per request beyond its
- * effective URL, which the result needs anyway. */
+ * effective URL, which the result needs anyway.
+ *
+ * The time limit (opts.conn.total_timeout_ms) is per request, as for
+ * net_http_perform: request k's clock starts when it is written (for the
+ * first requests on a new connection: when connecting began), and the
+ * connection's deadline is always that of the oldest unanswered request. */
 #include "protocols/http/client_impl.h"
 
 #include <netinet/in.h>
@@ -27,8 +32,11 @@ struct pipe {
     net_ms sent_at[NET_HTTP_PIPELINE_MAX];     /* by index modulo the cap */
     unsigned answers;           /* responses on the current connection */
     bool conn_reused;           /* the current connection came from the pool */
+    bool fresh_conn;            /* nothing written yet on the current connection */
+    net_ms conn_start;          /* when getting the current connection began */
     bool failed;                /* err holds the first failure */
     struct net_err *err;
+    struct net_err stop;        /* why the requests from done on got no answer */
 };
 
 /* ---- before anything is sent ---- */
@@ -108,6 +116,26 @@ static void aim(struct pipe *p, size_t k)
     x->target = target_of(x->url_text);
 }
 
+/* When request k's clock started. */
+static net_ms sent_time(const struct pipe *p, size_t k)
+{
+    return p->sent_at[k % NET_HTTP_PIPELINE_MAX];
+}
+
+/*
+ * Put the deadline of the oldest unanswered request (the next one to
+ * write, its clock started at t0, if none is in flight) on the connection.
+ * *passed when that deadline has already passed: then nothing more should
+ * be written, and reading that request's response reports the time-out.
+ */
+static enum net_status arm_oldest(struct pipe *p, net_ms t0, bool *passed)
+{
+    struct http_xfer *x = &p->x;
+    x->deadline = http_deadline_from(x->cl, p->done < p->sent ? sent_time(p, p->done) : t0);
+    *passed = x->deadline != NET_NO_DEADLINE && net_now() >= x->deadline;
+    return *passed ? NET_OK : http_arm_deadline(x, x->link.c);
+}
+
 /* Write requests ahead, up to depth in flight, in batches of one write. */
 static enum net_status write_ahead(struct pipe *p)
 {
@@ -115,12 +143,16 @@ static enum net_status write_ahead(struct pipe *p)
     struct http_reqbuf *b = &x->cl->req;
     while (p->sent < p->n && p->sent - p->done < p->depth) {
         http_reqbuf_reset(b);
-        net_ms now = net_now();
+        net_ms now = p->fresh_conn ? p->conn_start : net_now();
+        p->fresh_conn = false;
+        bool passed;
+        enum net_status st = arm_oldest(p, now, &passed);
+        if (st != NET_OK || passed)
+            return st;
         while (p->sent < p->n && p->sent - p->done < p->depth && b->len < PIPE_BATCH_BYTES &&
                b->nsecret + 2 <= HTTP_SECRETS_MAX) {
             aim(p, p->sent);
-            enum net_status st = http_append_head(x, false);
-            if (st != NET_OK)
+            if ((st = http_append_head(x, false)) != NET_OK)
                 return st;
             p->sent_at[p->sent % NET_HTTP_PIPELINE_MAX] = now;
             p->sent++;
@@ -145,19 +177,41 @@ static void note_failure(struct pipe *p, const struct net_err *e)
     }
 }
 
+/* The batch ends with e: the requests from done on get no answer. */
+static void stop_batch(struct pipe *p, const struct net_err *e)
+{
+    note_failure(p, e);
+    p->stop = *e;
+}
+
+/* The outcome of every request the batch never answered. */
+static void no_answers(struct pipe *p)
+{
+    for (size_t i = p->done; i < p->n; i++) {
+        if (p->res[i].error != NET_OK)
+            continue;       /* failed on its own (its connection answered nothing) */
+        struct net_err e;
+        net_err_set(&e, p->stop.status, "no answer to %s: %s", p->res[i].effective_url,
+                    p->stop.text);
+        http_result_outcome(&p->res[i], e.status, &e);
+    }
+}
+
 /* A connection for the unanswered requests: everything after done is
  * (re)sent on it. */
 static enum net_status connect_pipe(struct pipe *p)
 {
     struct http_xfer *x = &p->x;
     aim(p, p->done);
-    x->t0 = net_now();
+    x->t0 = p->conn_start = net_now();
+    x->deadline = http_deadline_from(x->cl, x->t0);
+    p->fresh_conn = true;
     struct net_err e;
     x->err = &e;
     enum net_status st = http_acquire(x, false);
     x->err = p->err;
     if (st != NET_OK) {
-        note_failure(p, &e);
+        stop_batch(p, &e);
         return st;
     }
     p->conn_reused = x->link.uses > 0;
@@ -177,7 +231,8 @@ static enum net_status read_one(struct pipe *p, bool *again)
     struct net_err e;
     *again = false;
     aim(p, k);
-    x->t0 = p->sent_at[k % NET_HTTP_PIPELINE_MAX];
+    x->t0 = sent_time(p, k);
+    x->deadline = http_deadline_from(x->cl, x->t0);
     x->err = &e;
     x->interim = 0;
     net_err_clear(&e);
@@ -187,7 +242,9 @@ static enum net_status read_one(struct pipe *p, bool *again)
     char *redirect_to = NULL;
     bool reusable = false;
     x->res->reused = p->conn_reused || p->answers > 0;
-    enum net_status st = http_read_final_head(x, &len);
+    enum net_status st = http_arm_deadline(x, x->link.c);
+    if (st == NET_OK)
+        st = http_read_final_head(x, &len);
     if (st == NET_OK)
         st = http_handle_response(x, len, &redirect_to, &reusable);
     free(redirect_to);      /* never set: redirects are not followed here */
@@ -199,14 +256,17 @@ static enum net_status read_one(struct pipe *p, bool *again)
         *again = true;
         x->res->status = 0;
         if (p->answers == 0 && !p->conn_reused) {
-            note_failure(p, &e);
-            return st;      /* a fresh connection that answers nothing: give up */
+            /* a fresh connection that answers nothing: give up */
+            http_result_outcome(x->res, st, &e);
+            stop_batch(p, &e);
+            return st;
         }
         http_trace(x->cl, x->link.c, "the server closed the connection after %u responses",
                    p->answers);
         http_link_close(&x->link);
         return NET_OK;
     }
+    http_result_outcome(x->res, st, &e);
     if (st != NET_OK)
         note_failure(p, &e);
     p->answers++;
@@ -268,7 +328,7 @@ static enum net_status run(struct pipe *p)
                  * this was a fresh connection that answered nothing. */
                 bool closed = st == NET_E_RESET || st == NET_E_CLOSED || st == NET_E_IO;
                 if (!closed || (p->answers == 0 && !p->conn_reused)) {
-                    note_failure(p, &e);
+                    stop_batch(p, &e);
                     return st;
                 }
                 http_link_close(&x->link);
@@ -284,6 +344,15 @@ static enum net_status run(struct pipe *p)
     return NET_OK;
 }
 
+/* Nothing was sent: every request's outcome is the refusal (st, err). */
+static enum net_status refuse_all(struct net_http_result *res, size_t n, enum net_status st,
+                                  const struct net_err *err)
+{
+    for (size_t i = 0; i < n; i++)
+        http_result_outcome(&res[i], st, err);
+    return st;
+}
+
 enum net_status net_http_perform_many(struct net_http_client *cl,
                                       const struct net_http_request *reqs,
                                       const struct net_http_callbacks *cb,
@@ -296,25 +365,29 @@ enum net_status net_http_perform_many(struct net_http_client *cl,
     net_err_clear(err);
     if (cl == NULL || (n > 0 && (reqs == NULL || res == NULL)))
         return net_err_set(err, NET_E_USAGE, "pipelining needs a client, requests and results");
-    if (depth < 1 || depth > NET_HTTP_PIPELINE_MAX)
-        return net_err_set(err, NET_E_USAGE, "pipelining depth %u outside 1..%u", depth,
-                           NET_HTTP_PIPELINE_MAX);
     for (size_t i = 0; i < n; i++)
         memset(&res[i], 0, sizeof res[i]);
+    if (depth < 1 || depth > NET_HTTP_PIPELINE_MAX)
+        return refuse_all(res, n, net_err_set(err, NET_E_USAGE, "pipelining depth %u outside "
+                                              "1..%u", depth, NET_HTTP_PIPELINE_MAX), err);
     if (n == 0)
         return NET_OK;
     struct pipe *p = calloc(1, sizeof *p);
     if (p == NULL)
-        return net_err_set(err, NET_E_NOMEM, "out of memory for pipelining");
+        return refuse_all(res, n, net_err_set(err, NET_E_NOMEM, "out of memory for "
+                                              "pipelining"), err);
     *p = (struct pipe){
         .reqs = reqs, .cb = cb, .res = res, .n = n, .depth = depth, .err = err,
     };
     p->x = (struct http_xfer){.cl = cl, .err = err, .res = &res[0], .t0 = net_now(),
-                              .fd_seekable = -1, .follow = false};
+                              .deadline = NET_NO_DEADLINE, .fd_seekable = -1,
+                              .follow = false};
     http_trace(cl, NULL, "pipelining %zu requests, %u in flight", n, depth);
     enum net_status st = prepare(p);
-    if (st == NET_OK)
-        st = run(p);
+    if (st != NET_OK)
+        refuse_all(res, n, st, err);
+    else if ((st = run(p)) != NET_OK)
+        no_answers(p);
     if (st == NET_OK && p->failed)
         st = err->status;
     struct http_xfer *x = &p->x;

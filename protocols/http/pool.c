@@ -21,6 +21,39 @@ enum net_status http_tls_ctx(struct net_http_client *cl, struct net_err *err)
     return st;
 }
 
+/* ---- the time limit ---- */
+
+net_ms http_deadline_from(const struct net_http_client *cl, net_ms t0)
+{
+    net_ms limit = cl->o.conn.total_timeout_ms;
+    return limit > 0 ? t0 + limit : NET_NO_DEADLINE;
+}
+
+enum net_status http_time_left(struct http_xfer *x, net_ms *left)
+{
+    *left = 0;
+    if (x->deadline == NET_NO_DEADLINE)
+        return NET_OK;
+    *left = x->deadline - net_now();
+    if (*left > 0)
+        return NET_OK;
+    return net_err_set(x->err, NET_E_TOTAL_TIMEOUT, "%s (%lld ms) for %s",
+                       net_status_str(NET_E_TOTAL_TIMEOUT),
+                       (long long)x->cl->o.conn.total_timeout_ms, x->url_text);
+}
+
+enum net_status http_arm_deadline(struct http_xfer *x, struct net_conn *c)
+{
+    net_ms left;
+    enum net_status st = http_time_left(x, &left);
+    if (st != NET_OK) {
+        net_conn_fail(c, st, "%s", x->err->text);
+        return st;
+    }
+    net_conn_set_total_timeout(c, left);
+    return NET_OK;
+}
+
 /* ---- keys ---- */
 
 /* The caller's Authorization header sent on this hop, or NULL. */
@@ -170,15 +203,19 @@ static enum net_status open_conn(struct http_xfer *x, struct net_conn **out)
             return st;
     }
     co.tls_ctx = cl->tls_ctx;
+    /* Connecting spends the request's time: what is left bounds it. */
+    enum net_status st = http_time_left(x, &co.total_timeout_ms);
+    if (st != NET_OK)
+        return st;
     const char *host = x->proxy ? x->proxy->host : x->url->host;
     unsigned short port = x->proxy ? x->proxy->port : x->url->port;
-    enum net_status st = cl->o.connect
-                             ? cl->o.connect(cl->o.connect_ctx, host, port, &co, out, x->err)
-                             : net_conn_open(host, port, &co, out, x->err);
+    st = cl->o.connect ? cl->o.connect(cl->o.connect_ctx, host, port, &co, out, x->err)
+                       : net_conn_open(host, port, &co, out, x->err);
     if (st != NET_OK)
         return st;
     x->res->connects++;
-    if (x->tunnel && (st = http_tunnel(x, *out)) != NET_OK) {
+    if ((st = http_arm_deadline(x, *out)) != NET_OK ||
+        (x->tunnel && (st = http_tunnel(x, *out)) != NET_OK)) {
         net_conn_close(*out);
         *out = NULL;
     }
@@ -194,7 +231,9 @@ enum net_status http_acquire(struct http_xfer *x, bool fresh_only)
     if (!fresh_only && take_pooled(x, cred)) {
         wipe_free(cred);
         x->res->time_connect = net_now() - x->t0;
-        return NET_OK;
+        if ((st = http_arm_deadline(x, x->link.c)) != NET_OK)
+            http_link_close(&x->link);
+        return st;
     }
     struct net_conn *c = NULL;
     if ((st = open_conn(x, &c)) != NET_OK) {

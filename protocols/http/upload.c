@@ -218,7 +218,7 @@ static enum net_status wait_bytes(struct http_xfer *x, net_ms deadline, bool *re
 enum net_status http_expect_continue(struct http_xfer *x)
 {
     net_ms ms = x->cl->o.expect_100_ms ? x->cl->o.expect_100_ms : NET_HTTP_EXPECT_MS_DEFAULT;
-    net_ms deadline = net_deadline_in(ms);
+    net_ms deadline = net_deadline_min(net_deadline_in(ms), x->deadline);
     for (;;) {
         bool ready;
         enum net_status st = wait_bytes(x, deadline, &ready);

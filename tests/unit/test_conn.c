@@ -456,6 +456,49 @@ START_TEST(total_timeout_despite_trickle)
 }
 END_TEST
 
+START_TEST(total_timeout_restarted)
+{
+    /* "b" comes 900 ms after "a": past the 600 ms limit from open, but
+     * within the limit restarted after "a". Then a short restart fails the
+     * next wait, and a restart to 0 removes the limit. */
+    const struct tcpd_step steps[] = {{TCPD_SEND, "a\r\n", 0, 0, 0},
+                                      {TCPD_SLEEP, NULL, 0, 0, 900},
+                                      {TCPD_SEND, "b\r\n", 0, 0, 0},
+                                      {TCPD_SLEEP, NULL, 0, 0, 1500},
+                                      {TCPD_END, NULL, 0, 0, 0}};
+    struct tcpd *srv = tcpd_start(AF_INET, steps);
+    struct net_conn_opts o = {.total_timeout_ms = 600};
+    struct net_conn *c = tcp_conn(srv, &o);
+    expect_line(c, "a", true);
+    net_conn_set_total_timeout(c, 5000);
+    expect_line(c, "b", true);
+    net_conn_set_total_timeout(c, 200);
+    struct net_line ln;
+    ck_assert_int_eq(net_conn_read_line(c, 0, &ln), NET_E_TOTAL_TIMEOUT);
+    ck_assert_ptr_nonnull(strstr(net_conn_err(c)->text, "time limit"));
+    /* The error stays: restarting the deadline does not revive it. */
+    net_conn_set_total_timeout(c, 5000);
+    ck_assert_int_eq(net_conn_read_line(c, 0, &ln), NET_E_TOTAL_TIMEOUT);
+    net_conn_close(c);
+    tcpd_stop(srv);
+}
+END_TEST
+
+START_TEST(total_timeout_removed)
+{
+    const struct tcpd_step steps[] = {{TCPD_SLEEP, NULL, 0, 0, 700},
+                                      {TCPD_SEND, "late\r\n", 0, 0, 0},
+                                      {TCPD_END, NULL, 0, 0, 0}};
+    struct tcpd *srv = tcpd_start(AF_INET, steps);
+    struct net_conn_opts o = {.total_timeout_ms = 300};
+    struct net_conn *c = tcp_conn(srv, &o);
+    net_conn_set_total_timeout(c, 0);
+    expect_line(c, "late", true);
+    net_conn_close(c);
+    tcpd_stop(srv);
+}
+END_TEST
+
 START_TEST(low_speed_limit)
 {
     const struct tcpd_step steps[] = {{TCPD_TRICKLE, "abcdefghijklmnopqrstuvwxyz", 0, 0, 60},
@@ -701,6 +744,8 @@ int main(void)
     tcase_add_test(net, open_reports_peer_and_stats);
     tcase_add_test(net, idle_timeout);
     tcase_add_test(net, total_timeout_despite_trickle);
+    tcase_add_test(net, total_timeout_restarted);
+    tcase_add_test(net, total_timeout_removed);
     tcase_add_test(net, low_speed_limit);
     tcase_add_test(net, low_speed_limit_not_hit_by_fast_peer);
     tcase_add_test(net, reset_mid_read_on_socket);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -1957,6 +1958,116 @@ START_TEST(socket_stale_connection)
 }
 END_TEST
 
+/* ---- the time limit: per request, shared by a redirect chain ---- */
+
+#define OK_2 "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* A client on real sockets with a time limit of limit_ms. */
+static struct net_http_client *client_limited(net_ms limit_ms, bool follow)
+{
+    struct net_http_client_opts o = {.follow = follow};
+    o.conn.resolve.kind = NET_RESOLVER_SYSTEM;
+    o.conn.connect_timeout_ms = 10000;
+    o.conn.total_timeout_ms = limit_ms;
+    return client_with(NULL, &o);
+}
+
+START_TEST(time_limit_per_request_on_reused_connection)
+{
+    /* Each request takes 300 ms, far within the 2000 ms limit; but the
+     * second starts more than 2000 ms after the connection was opened, so
+     * a limit counted from the open (not from each request) fails it. The
+     * test's pauses only make that surer when the machine is slow. */
+    const struct tcpd_step steps[] = {
+        {TCPD_READ, NULL, 0, 1, 0}, {TCPD_SLEEP, NULL, 0, 0, 300}, {TCPD_SEND, OK_2, 0, 0, 0},
+        {TCPD_READ, NULL, 0, 1, 0}, {TCPD_SLEEP, NULL, 0, 0, 300}, {TCPD_SEND, OK_2, 0, 0, 0},
+        {TCPD_DRAIN, NULL, 0, 0, 0}, {TCPD_END, NULL, 0, 0, 0}};
+    struct tcpd *srv = tcpd_start(AF_INET, steps);
+    ck_assert_ptr_nonnull(srv);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/t", tcpd_port(srv));
+    struct net_http_client *cl = client_limited(2000, false);
+    struct net_http_result res;
+    struct net_err err;
+    ck_assert_msg(get(cl, url, NULL, &res, &err) == NET_OK, "%s", err.text);
+    ck_assert_uint_eq(res.connects, 1);
+    net_http_result_clear(&res);
+    sleep_ms(1800);
+    ck_assert_msg(get(cl, url, NULL, &res, &err) == NET_OK, "%s", err.text);
+    ck_assert_int_eq(res.status, 200);
+    ck_assert(res.reused);
+    ck_assert_uint_eq(res.connects, 0);
+    net_http_result_clear(&res);
+    net_http_client_free(cl);
+    tcpd_stop(srv);
+}
+END_TEST
+
+START_TEST(time_limit_shared_by_redirects)
+{
+    /* Two hops of 700 ms each: each fits the 1200 ms limit, both do not. */
+    const struct tcpd_step steps[] = {
+        {TCPD_READ, NULL, 0, 1, 0}, {TCPD_SLEEP, NULL, 0, 0, 700},
+        {TCPD_SEND, "HTTP/1.1 302 Found\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n", 0, 0,
+         0},
+        {TCPD_READ, NULL, 0, 1, 0}, {TCPD_SLEEP, NULL, 0, 0, 700}, {TCPD_SEND, OK_2, 0, 0, 0},
+        {TCPD_END, NULL, 0, 0, 0}};
+    struct tcpd *srv = tcpd_start(AF_INET, steps);
+    ck_assert_ptr_nonnull(srv);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/a", tcpd_port(srv));
+    struct net_http_client *cl = client_limited(1200, true);
+    struct net_http_result res;
+    struct net_err err;
+    ck_assert_int_eq(get(cl, url, NULL, &res, &err), NET_E_TOTAL_TIMEOUT);
+    err_has(&err, "time limit");
+    ck_assert_uint_eq(res.redirects, 1);
+    ck_assert_uint_eq(res.connects, 1);
+    ck_assert_int_eq(res.status, 302);
+    net_http_result_clear(&res);
+    net_http_client_free(cl);
+    tcpd_stop(srv);
+}
+END_TEST
+
+START_TEST(time_limit_per_pipelined_request)
+{
+    /* One request in flight at a time, 700 ms each under a 1200 ms limit:
+     * each request's clock starts when it is written, not with the batch. */
+    const struct tcpd_step steps[] = {
+        {TCPD_READ, NULL, 0, 1, 0}, {TCPD_SLEEP, NULL, 0, 0, 700}, {TCPD_SEND, OK_2, 0, 0, 0},
+        {TCPD_READ, NULL, 0, 1, 0}, {TCPD_SLEEP, NULL, 0, 0, 700}, {TCPD_SEND, OK_2, 0, 0, 0},
+        {TCPD_DRAIN, NULL, 0, 0, 0}, {TCPD_END, NULL, 0, 0, 0}};
+    struct tcpd *srv = tcpd_start(AF_INET, steps);
+    ck_assert_ptr_nonnull(srv);
+    char urls[2][64];
+    struct net_http_request reqs[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(urls[i], sizeof urls[i], "http://127.0.0.1:%u/p%d", tcpd_port(srv), i);
+        reqs[i] = (struct net_http_request){.url = urls[i]};
+    }
+    struct net_http_client *cl = client_limited(1200, false);
+    struct net_http_result res[2];
+    struct net_err err;
+    ck_assert_msg(net_http_perform_many(cl, reqs, NULL, res, 2, 1, &err) == NET_OK, "%s",
+                  err.text);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(res[i].status, 200);
+        ck_assert_uint_eq(res[i].body_bytes, 2);
+        net_http_result_clear(&res[i]);
+    }
+    net_http_client_free(cl);
+    tcpd_stop(srv);
+}
+END_TEST
+
 /* ---- pipelining ---- */
 
 #define PIPE_N 100
@@ -2076,6 +2187,10 @@ START_TEST(pipeline_refuses_before_sending)
     struct net_err err;
     ck_assert_int_eq(net_http_perform_many(cl, reqs, NULL, res, 3, 4, &err),
                      NET_E_UNSAFE_INPUT);
+    for (int i = 0; i < 3; i++) {   /* nothing was sent: every request refused */
+        ck_assert_int_eq(res[i].error, NET_E_UNSAFE_INPUT);
+        ck_assert_str_eq(res[i].error_text, err.text);
+    }
     clear3(res);
     reqs[1].url = "http://other/b";
     ck_assert_int_eq(net_http_perform_many(cl, reqs, NULL, res, 3, 4, &err), NET_E_USAGE);
@@ -2086,9 +2201,119 @@ START_TEST(pipeline_refuses_before_sending)
     ck_assert_int_eq(net_http_perform_many(cl, reqs, NULL, res, 3, 4, &err), NET_E_USAGE);
     clear3(res);
     ck_assert_int_eq(net_http_perform_many(cl, reqs, NULL, res, 3, 0, &err), NET_E_USAGE);
+    ck_assert_int_eq(res[2].error, NET_E_USAGE);
+    ck_assert_ptr_nonnull(strstr(res[2].error_text, "depth 0"));
     clear3(res);
     net_http_client_free(cl);
     msrv_done(&m, 0);
+}
+END_TEST
+
+/* ---- each request's outcome in its result ---- */
+
+START_TEST(result_holds_outcome)
+{
+    ONE(m, GET_H("/1") OK_HELLO
+        GET_H("/2") "S| HTTP/1.1 200 OK\\r\\nContent-Length: 10\\r\\n\\r\\nhello\n!close\n");
+    struct net_http_client *cl = client(&m);
+    struct net_http_result res;
+    struct net_err err;
+    ck_assert_int_eq(get(cl, "http://h/1", NULL, &res, &err), NET_OK);
+    ck_assert_int_eq(res.error, NET_OK);
+    ck_assert_str_eq(res.error_text, "");
+    net_http_result_clear(&res);
+    /* Without an err record, the result alone tells what failed. */
+    struct net_http_request req = {.url = "http://h/2"};
+    ck_assert_int_eq(net_http_perform(cl, &req, NULL, &res, NULL), NET_E_CLOSED);
+    ck_assert_int_eq(res.error, NET_E_CLOSED);
+    ck_assert_ptr_nonnull(strstr(res.error_text, "partial transfer: got 5 of 10 bytes from "
+                                                 "http://h/2"));
+    net_http_result_clear(&res);
+    /* Refused before the wire, and no client at all: the same. */
+    struct net_http_header bad = {"X-A", "1\r\nX-B: 2"};
+    req = (struct net_http_request){.url = "http://h/3", .headers = &bad, .nheaders = 1};
+    ck_assert_int_eq(net_http_perform(cl, &req, NULL, &res, &err), NET_E_UNSAFE_INPUT);
+    ck_assert_int_eq(res.error, NET_E_UNSAFE_INPUT);
+    ck_assert_str_eq(res.error_text, err.text);
+    net_http_result_clear(&res);
+    ck_assert_int_eq(net_http_perform(NULL, &req, NULL, &res, NULL), NET_E_USAGE);
+    ck_assert_int_eq(res.error, NET_E_USAGE);
+    ck_assert_str_eq(res.error_text, "no HTTP client");
+    net_http_result_clear(&res);
+    net_http_client_free(cl);
+    msrv_done(&m, 1);
+}
+END_TEST
+
+#define CHUNKED_HELLO                                                          \
+    "S| HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n5\\r\\nhello\\r\\n" \
+    "0\\r\\n\\r\\n\n"
+
+START_TEST(pipeline_outcome_per_request)
+{
+    /* /b's response is malformed: /b fails alone. /a (chunked, complete)
+     * and /c (sent again on a new connection) are complete. */
+    struct msrv m;
+    const char *t[] = {
+        HDR GET_H("/a") GET_H("/b") GET_H("/c") CHUNKED_HELLO
+            "S| HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\nContent-Length: 6\\r\\n\\r\\n\n",
+        HDR GET_H("/c") CHUNKED_HELLO};
+    msrv_init(&m, 2, t);
+    struct net_http_client *cl = client(&m);
+    struct net_http_request reqs[3];
+    struct net_http_callbacks cb[3];
+    struct pgot pg[3];
+    struct net_http_result res[3];
+    char urls[3][64];
+    memset(pg, 0, sizeof pg);
+    for (int i = 0; i < 3; i++) {
+        snprintf(urls[i], sizeof urls[i], "http://h/%c", 'a' + i);
+        reqs[i] = (struct net_http_request){.url = urls[i]};
+        cb[i] = (struct net_http_callbacks){NULL, pgot_body, &pg[i]};
+    }
+    struct net_err err;
+    ck_assert_int_eq(net_http_perform_many(cl, reqs, cb, res, 3, 4, &err), NET_E_PROTOCOL);
+    ck_assert_int_eq(res[0].error, NET_OK);
+    ck_assert_str_eq(res[0].error_text, "");
+    ck_assert_str_eq(pg[0].body, "hello");
+    ck_assert_int_eq(res[1].error, NET_E_PROTOCOL);
+    ck_assert_str_eq(res[1].error_text, err.text);
+    ck_assert_ptr_nonnull(strstr(res[1].error_text, "http://h/b"));
+    ck_assert_int_eq(res[2].error, NET_OK);
+    ck_assert_str_eq(pg[2].body, "hello");
+    ck_assert_uint_eq(res[2].connects, 1);
+    clear3(res);
+    net_http_client_free(cl);
+    msrv_done(&m, 2);
+}
+END_TEST
+
+START_TEST(pipeline_outcome_no_answer)
+{
+    /* The server closes after /a; /b and /c go again on a new connection,
+     * which closes at once: /b failed there, /c got no answer. */
+    struct msrv m;
+    const char *t[] = {HDR GET_H("/a") GET_H("/b") GET_H("/c") CHUNKED_HELLO "!close\n",
+                       HDR GET_H("/b") GET_H("/c") "!close\n"};
+    msrv_init(&m, 2, t);
+    struct net_http_client *cl = client(&m);
+    struct net_http_request reqs[3] = {
+        {.url = "http://h/a"}, {.url = "http://h/b"}, {.url = "http://h/c"}};
+    struct net_http_result res[3];
+    struct net_err err;
+    ck_assert_int_eq(net_http_perform_many(cl, reqs, NULL, res, 3, 4, &err), NET_E_CLOSED);
+    ck_assert_int_eq(res[0].error, NET_OK);
+    ck_assert_int_eq(res[0].status, 200);
+    ck_assert_int_eq(res[1].error, NET_E_CLOSED);
+    ck_assert_str_eq(res[1].error_text, err.text);
+    ck_assert_int_eq(res[1].status, 0);
+    ck_assert_int_eq(res[2].error, NET_E_CLOSED);
+    ck_assert_ptr_nonnull(strstr(res[2].error_text, "no answer to http://h/c: "));
+    ck_assert_ptr_nonnull(strstr(res[2].error_text, err.text));
+    ck_assert_int_eq(res[2].status, 0);
+    clear3(res);
+    net_http_client_free(cl);
+    msrv_done(&m, 2);
 }
 END_TEST
 
@@ -2189,6 +2414,17 @@ static Suite *suite(void)
     tcase_add_test(tc, pipeline_100_depth_16);
     tcase_add_test(tc, pipeline_server_closes_after_10);
     tcase_add_test(tc, pipeline_refuses_before_sending);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("outcomes");
+    tcase_add_test(tc, result_holds_outcome);
+    tcase_add_test(tc, pipeline_outcome_per_request);
+    tcase_add_test(tc, pipeline_outcome_no_answer);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("time limits");
+    tcase_set_timeout(tc, 20);
+    tcase_add_test(tc, time_limit_per_request_on_reused_connection);
+    tcase_add_test(tc, time_limit_shared_by_redirects);
+    tcase_add_test(tc, time_limit_per_pipelined_request);
     suite_add_tcase(s, tc);
     return s;
 }

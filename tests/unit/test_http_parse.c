@@ -1,13 +1,16 @@
-/* test_http_parse.c - the HTTP/1.x response parser: heads (whole, split at
- * every point, malformed, over each cap), framing, Content-Length, the
- * chunked decoder, and a small deterministic fuzz loop. */
+/* test_http_parse.c - the HTTP/1.x response parsers: heads (head.h: whole,
+ * split at every point, malformed, over each cap), framing and
+ * Content-Length (framing.h), the chunked decoder (chunked.h), and a small
+ * deterministic fuzz loop over heads and chunked bodies together. */
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "protocols/http/parse.h"
+#include "protocols/http/chunked.h"
+#include "protocols/http/framing.h"
+#include "protocols/http/head.h"
 
 /* ---- helpers ---- */
 
