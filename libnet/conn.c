@@ -28,6 +28,7 @@ struct net_conn {
     char *host;                 /* what we connected to, for TLS checks */
     char peer[NET_ADDR_STR_MAX];
     bool eof;
+    bool drained;       /* the last read was short on a bare socket: wait first */
     /* deadlines */
     net_ms connect_timeout_ms;
     net_ms idle_ms;
@@ -173,10 +174,20 @@ static enum net_status read_some(struct net_conn *c, void *p, size_t n, size_t *
     *got = 0;
     if (c->err.status != NET_OK)
         return c->err.status;
+    /* A short read from a bare socket emptied the kernel's buffer: poll
+     * first rather than spend a read on EAGAIN. Above TLS a short read says
+     * nothing (records), so the stack is read first there, as it is for
+     * layers without a descriptor (in memory). */
+    if (c->drained && c->top->below == NULL && c->top->ops->fd(c->top) >= 0) {
+        enum net_status st = conn_wait(c, POLLIN, NET_NO_DEADLINE, NET_OK);
+        if (st != NET_OK)
+            return st;
+    }
     for (;;) {
         short want;
         ssize_t r = read_once(c, p, n, &want);
         if (r >= 0) {
+            c->drained = (size_t)r < n;
             *got = (size_t)r;
             return NET_OK;
         }

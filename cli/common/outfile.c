@@ -235,14 +235,14 @@ enum net_status cli_outfile_open(struct cli_outfile *of, const char *target,
     cli_outfile_init(of);
     of->mode = mode;
     of->flags = flags;
-    mode_t m = umask(0);
-    umask(m);
-    of->umask = m;
     if (mode == CLI_OUT_STDOUT) {
         of->fd = STDOUT_FILENO;
         of->in_place = true;
         return NET_OK;
     }
+    mode_t m = umask(0);    /* read it (there is no other way), then put it back */
+    umask(m);
+    of->umask = m;
     enum net_status st = open_file(of, target, err);
     if (st != NET_OK)
         cli_outfile_abort(of);
