@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -649,4 +650,30 @@ void net_url_free(struct net_url *url)
     free(url->query);
     free(url->fragment);
     free(url);
+}
+
+/* Decode one userinfo part (NULL stays NULL). */
+static enum net_status decode_userinfo(const char *raw, const char *what, const char *part,
+                                       char **out, struct net_err *err)
+{
+    *out = NULL;
+    if (raw == NULL)
+        return NET_OK;
+    char name[64];
+    snprintf(name, sizeof name, "%s%s", what ? what : "", part);
+    return net_pct_decode(raw, strlen(raw), NET_PCT_NO_CTL, name, out, NULL, err);
+}
+
+enum net_status net_url_credentials(const struct net_url *url, const char *what,
+                                    char **user, char **password, struct net_err *err)
+{
+    *password = NULL;
+    enum net_status st = decode_userinfo(url->user, what, "user name", user, err);
+    if (st == NET_OK)
+        st = decode_userinfo(url->password, what, "password", password, err);
+    if (st != NET_OK) {
+        free(*user);
+        *user = NULL;
+    }
+    return st;
 }

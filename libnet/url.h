@@ -104,6 +104,16 @@ enum net_status net_url_resolve(const struct net_url *base, const char *ref,
 enum net_status net_url_format(const struct net_url *url, char **out,
                                struct net_err *err);
 
+/*
+ * The URL's user name and password, percent-decoded into new strings
+ * (free()), each NULL when the URL has none. CR, LF and NUL are refused
+ * (NET_E_UNSAFE_INPUT): credentials go into headers and commands. what
+ * prefixes the component in error texts ("proxy " gives "proxy password");
+ * NULL for none. On failure both are NULL.
+ */
+enum net_status net_url_credentials(const struct net_url *url, const char *what,
+                                    char **user, char **password, struct net_err *err);
+
 /* Does s (len bytes) hold a CR, LF or NUL? For values bound for the wire. */
 bool net_has_ctl(const char *s, size_t len);
 

@@ -64,16 +64,6 @@ enum net_status http_basic_value(const char *user, const char *password, char **
     return NET_OK;
 }
 
-/* Decode a userinfo part of the URL (CR, LF, NUL refused). */
-static enum net_status decode_part(const char *raw, const char *what, char **out,
-                                   struct net_err *err)
-{
-    *out = NULL;
-    if (raw == NULL)
-        return NET_OK;
-    return net_pct_decode(raw, strlen(raw), NET_PCT_NO_CTL, what, out, NULL, err);
-}
-
 /* User and password from netrc for host (login given: its entry). */
 static enum net_status from_netrc(const struct net_http_client *cl, const char *host,
                                   char **user, char **password, struct net_err *err)
@@ -107,9 +97,7 @@ enum net_status http_creds_init(struct net_http_client *cl, const struct net_url
     if (cl->o.user != NULL)
         return http_basic_value(cl->o.user, cl->o.password, &cr->auth, err);
     char *user = NULL, *password = NULL;
-    enum net_status st = decode_part(u->user, "user name", &user, err);
-    if (st == NET_OK)
-        st = decode_part(u->password, "password", &password, err);
+    enum net_status st = net_url_credentials(u, NULL, &user, &password, err);
     if (st == NET_OK && password == NULL && cl->o.netrc != NET_HTTP_NETRC_IGNORED)
         st = from_netrc(cl, u->host, &user, &password, err);
     if (st == NET_OK && user != NULL)

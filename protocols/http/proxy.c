@@ -238,16 +238,6 @@ static enum net_status check_scheme(const char *text, const char *from, struct n
     return NET_E_USAGE;
 }
 
-/* Decode a raw user-info part of the proxy URL into *out (CR, LF and NUL
- * refused: it goes into a header). */
-static enum net_status decode_cred(const char *raw, const char *what, char **out,
-                                   struct net_err *err)
-{
-    if (raw == NULL)
-        return NET_OK;
-    return net_pct_decode(raw, strlen(raw), NET_PCT_NO_CTL, what, out, NULL, err);
-}
-
 /* "http://host:port" (IPv6 bracketed, its zone '%' encoded). */
 static enum net_status make_display(struct net_http_proxy *p, const struct net_url *u,
                                     struct net_err *err)
@@ -270,9 +260,7 @@ static enum net_status fill_proxy(struct net_http_proxy *p, const struct net_url
     p->port = u->port_given ? u->port : PROXY_PORT_DEFAULT;
     if ((p->host = strdup(u->host)) == NULL)
         return net_err_set(err, NET_E_NOMEM, "proxy: out of memory");
-    enum net_status st = decode_cred(u->user, "proxy user name", &p->user, err);
-    if (st == NET_OK)
-        st = decode_cred(u->password, "proxy password", &p->password, err);
+    enum net_status st = net_url_credentials(u, "proxy ", &p->user, &p->password, err);
     if (st == NET_OK && p->user != NULL && strchr(p->user, ':') != NULL)
         st = net_err_set(err, NET_E_USAGE, "proxy: the user name holds a ':'"
                          " (Basic credentials cannot carry it)");

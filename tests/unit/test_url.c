@@ -614,6 +614,41 @@ START_TEST(test_pct_plus_space)
 }
 END_TEST
 
+/* Credentials come out decoded; a CR, LF or NUL in them is refused and
+ * named, with the prefix the caller gave. */
+START_TEST(test_credentials)
+{
+    struct net_url *u = NULL;
+    struct net_err err;
+    char *user = (char *)"x", *pw = (char *)"x";
+    ck_assert_int_eq(net_url_parse("http://a%40b:p%3Aw@h/", NULL, &u, &err), NET_OK);
+    ck_assert_int_eq(net_url_credentials(u, NULL, &user, &pw, &err), NET_OK);
+    ck_assert_str_eq(user, "a@b");
+    ck_assert_str_eq(pw, "p:w");
+    free(user);
+    free(pw);
+    net_url_free(u);
+
+    ck_assert_int_eq(net_url_parse("http://h/", NULL, &u, &err), NET_OK);
+    ck_assert_int_eq(net_url_credentials(u, NULL, &user, &pw, &err), NET_OK);
+    ck_assert_ptr_null(user);
+    ck_assert_ptr_null(pw);
+    net_url_free(u);
+
+    ck_assert_int_eq(net_url_parse("http://bob:s%0d%0aX@h/", NULL, &u, &err), NET_OK);
+    ck_assert_int_eq(net_url_credentials(u, "proxy ", &user, &pw, &err), NET_E_UNSAFE_INPUT);
+    ck_assert_ptr_null(user);
+    ck_assert_ptr_null(pw);
+    ck_assert_ptr_nonnull(strstr(err.text, "proxy password"));
+    net_url_free(u);
+
+    ck_assert_int_eq(net_url_parse("http://b%00b@h/", NULL, &u, &err), NET_OK);
+    ck_assert_int_eq(net_url_credentials(u, NULL, &user, &pw, &err), NET_E_UNSAFE_INPUT);
+    ck_assert_ptr_nonnull(strstr(err.text, "user name"));
+    net_url_free(u);
+}
+END_TEST
+
 START_TEST(test_has_ctl)
 {
     ck_assert(!net_has_ctl("abc", 3));
@@ -667,6 +702,7 @@ static Suite *url_suite(void)
     tcase_add_test(tc, test_pct_bad);
     tcase_add_test(tc, test_pct_plus_space);
     tcase_add_test(tc, test_has_ctl);
+    tcase_add_test(tc, test_credentials);
     suite_add_tcase(s, tc);
     return s;
 }
